@@ -1,0 +1,3 @@
+from migdip.cli import main
+
+main()

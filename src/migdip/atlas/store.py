@@ -1,0 +1,238 @@
+"""Compile the Atlas (curated files plus bulk imports) into the warehouse, all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from migdip.atlas.actors import registry
+from migdip.atlas.imports import ImportSummary, import_bilateral_labour_agreements
+from migdip.atlas.model import Record
+from migdip.atlas.text import term_counts
+from migdip.atlas.validate import Report, validate_records
+from migdip.data.countries import bloc_memberships
+from migdip.errors import MigdipError
+from migdip.paths import records_dir
+from migdip.warehouse import transaction
+
+ATLAS_TABLES = (
+    "atlas_records",
+    "atlas_parties",
+    "atlas_items",
+    "atlas_status",
+    "atlas_flow_effects",
+    "atlas_sources",
+    "atlas_terms",
+    "actors",
+    "bloc_memberships",
+)
+
+
+class AtlasInvalid(MigdipError):
+    """The Atlas has errors; nothing was written. ``report`` holds every problem."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        lines = [str(p) for p in report.errors[:20]]
+        more = len(report.errors) - len(lines)
+        tail = f"\n... and {more} more (run `migdip atlas validate`)" if more > 0 else ""
+        super().__init__(
+            f"the Atlas has {len(report.errors)} error(s); nothing was written to the "
+            "warehouse:\n" + "\n".join(lines) + tail
+        )
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    imports: list[ImportSummary] = field(default_factory=list)
+    n_records: int = 0
+    n_curated: int = 0
+    n_imported: int = 0
+    fingerprint: str = ""
+
+
+def load_atlas(root: Path | None = None) -> tuple[Report, list[ImportSummary]]:
+    """Validate the curated files and the bulk imports together."""
+    imported, summary = import_bilateral_labour_agreements()
+    report = validate_records(root or records_dir(), extra=imported)
+    return report, [summary]
+
+
+def fingerprint(root: Path) -> str:
+    """A hash of the record files and the codebook (to know when a rebuild is due)."""
+    digest = hashlib.sha256()
+    codebook = Path(__file__).resolve().parent / "data"
+    for base in (root, codebook):
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and path.suffix in {".yaml", ".csv"}:
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _actor_name(code: str, name: str | None) -> str:
+    if name:
+        return name
+    actor = registry().get(code)
+    return actor.name if actor else code
+
+
+def _actor_type(code: str, actor_type: str | None) -> str:
+    if actor_type:
+        return actor_type
+    actor = registry().get(code)
+    return actor.actor_type if actor else "other_nonstate"
+
+
+def record_rows(r: Record, file: str | None) -> dict[str, list[dict[str, Any]]]:
+    """One record as rows of the Atlas tables."""
+    money = r.outcome.money
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ATLAS_TABLES}
+    rows["atlas_records"].append(
+        {
+            "id": r.id, "title": r.title, "kind": r.kind, "summary": r.summary,
+            "date_start": r.date_start, "date_end": r.date_end, "year": r.year,
+            "year_end": int(r.date_end[:4]) if r.date_end else None,
+            "instruments": r.instruments, "regions": r.regions, "routes": r.routes,
+            "parties_actors": [p.actor for p in r.parties],
+            "approach_mode": r.approach.mode, "approach_sum": r.approach.sum,
+            "approach_incentives": r.approach.incentives,
+            "host_strategy": r.approach.host_strategy,
+            "challenger_type": r.approach.challenger_type,
+            "domains": r.domains, "drivers": r.drivers, "status_latest": r.status_latest,
+            "rights_effect": r.outcome.rights_effect,
+            "money_currency": money.currency if money else None,
+            "money_promised": money.promised if money else None,
+            "money_disbursed": money.disbursed if money else None,
+            "confidence": r.confidence, "provenance": r.provenance,
+            "provenance_dataset": r.provenance_dataset, "provenance_row": r.provenance_row,
+            "tags": r.tags, "related": r.related, "confounders": r.confounders,
+            "n_sources": len(r.sources), "file": file,
+            "doc": r.to_document(),
+        }
+    )
+    names = []
+    for i, p in enumerate(r.parties):
+        name = _actor_name(p.actor, p.name)
+        names.append(name)
+        rows["atlas_parties"].append(
+            {
+                "record_id": r.id, "idx": i, "actor": p.actor,
+                "actor_type": _actor_type(p.actor, p.actor_type), "name": name,
+                "positions": p.positions, "role": p.role, "got": p.got or "unknown",
+            }
+        )
+        for direction in ("gives", "gets"):
+            for j, item in enumerate(getattr(p, direction)):
+                rows["atlas_items"].append(
+                    {"record_id": r.id, "party_idx": i, "actor": p.actor,
+                     "direction": direction, "idx": j} | item.model_dump()
+                )
+    for k, event in enumerate(r.outcome.status):
+        rows["atlas_status"].append(
+            {"record_id": r.id, "idx": k, "date": event.date, "year": int(event.date[:4]),
+             "status": event.status, "note": event.note}
+        )
+    for k, effect in enumerate(r.outcome.flow_effects):
+        rows["atlas_flow_effects"].append({"record_id": r.id, "idx": k} | effect.model_dump())
+    for s in r.sources:
+        rows["atlas_sources"].append(
+            {"record_id": r.id, "source_id": s.id, "url": s.url, "title": s.title,
+             "publisher": s.publisher, "date": s.date}
+        )
+    counts = term_counts(
+        r.title, r.title, r.summary, " ".join(r.tags), " ".join(names),
+        " ".join(p.actor for p in r.parties), " ".join(r.instruments).replace("_", " "),
+    )
+    rows["atlas_terms"] = [{"record_id": r.id, "term": t, "tf": n} for t, n in counts.items()]
+    return rows
+
+
+def _reference_rows() -> dict[str, list[dict[str, Any]]]:
+    return {
+        "actors": [
+            {"code": a.code, "name": a.name, "actor_type": a.actor_type, "region": a.region,
+             "note": a.note}
+            for a in registry().values()
+        ],
+        "bloc_memberships": [
+            {"bloc": m.bloc, "member": m.member, "joined": m.joined, "left_on": m.left,
+             "note": m.note}
+            for m in bloc_memberships()
+        ],
+    }
+
+
+def _bulk_insert(
+    con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]], tmp: Path
+) -> None:
+    """Insert many rows at once through a newline-delimited JSON file (fast in DuckDB)."""
+    if not rows:
+        return
+    columns = con.execute(f"DESCRIBE {table}").fetchall()
+    path = tmp / f"{table}.ndjson"
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    spec = "{" + ", ".join(f"'{c[0]}': '{c[1]}'" for c in columns) + "}"
+    con.execute(
+        f"INSERT INTO {table} SELECT * FROM read_json(?, format='newline_delimited', "
+        f"columns={spec})",
+        [str(path)],
+    )
+
+
+def build_atlas(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> BuildResult:
+    """Validate everything, then replace the Atlas tables in one transaction.
+
+    Raises :class:`AtlasInvalid` (and writes nothing) when any record has an error.
+    """
+    root = root or records_dir()
+    report, imports = load_atlas(root)
+    if not report.valid:
+        raise AtlasInvalid(report)
+    tables: dict[str, list[dict[str, Any]]] = {t: [] for t in ATLAS_TABLES}
+    for record in report.records:
+        file = report.files.get(record.id) if record.provenance == "curated" else None
+        for table, rows in record_rows(record, file).items():
+            tables[table] += rows
+    tables |= _reference_rows()
+    n_imported = sum(r.provenance == "imported" for r in report.records)
+    result = BuildResult(
+        report, imports, len(report.records), len(report.records) - n_imported, n_imported,
+        fingerprint(root),
+    )
+    with tempfile.TemporaryDirectory(prefix="migdip-") as tmp, transaction(con):
+        for table in ATLAS_TABLES:
+            con.execute(f"DELETE FROM {table}")
+            _bulk_insert(con, table, tables[table], Path(tmp))
+        con.execute(
+            "INSERT INTO atlas_builds VALUES (?, ?, ?, ?, ?, ?)",
+            [datetime.now(UTC).replace(tzinfo=None), result.n_records, result.n_curated,
+             result.n_imported, str(root), result.fingerprint],
+        )
+    return result
+
+
+def is_current(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> bool:
+    """Whether the warehouse holds a build of exactly these record files."""
+    root = root or records_dir()
+    row = con.execute(
+        "SELECT fingerprint, records_dir FROM atlas_builds ORDER BY built_at DESC LIMIT 1"
+    ).fetchone()
+    return row is not None and row[0] == fingerprint(root) and row[1] == str(root)
+
+
+def ensure_atlas(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> None:
+    """Build the Atlas if the warehouse has none or an outdated one."""
+    if not is_current(con, root):
+        build_atlas(con, root)
+

@@ -1,0 +1,350 @@
+"""Validate Atlas record files into a report of every problem, not the first one.
+
+A problem names the file, the field (``parties[1].role``), the bad value and what is accepted.
+Errors stop a compile; warnings (likely duplicates, links to records not yet written) do not.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from migdip.atlas.actors import is_non_state, registry, suggest
+from migdip.atlas.model import Record
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    field: str
+    value: str
+    message: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.field}" if self.field else self.file
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.severity}: {where}: {self.message}{value}"
+
+
+@dataclass
+class Report:
+    records: list[Record] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # record id -> file
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def _show(value: Any, limit: int = 80) -> str:
+    text = repr(value) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def field_path(loc: Sequence[int | str]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _accepted_fields(model: type[Any]) -> str:
+    return ", ".join(model.model_fields)
+
+
+def _model_at(loc: Sequence[int | str]) -> type[Any]:
+    """The pydantic model that holds the field at ``loc`` (for 'accepted fields' hints)."""
+    model: type[Any] = Record
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[part].annotation
+        inner = _first_model(annotation)
+        if inner is None:
+            break
+        model = inner
+    return model
+
+
+def _first_model(annotation: Any) -> type[Any] | None:
+    """The first pydantic model inside a (possibly nested, Annotated, Optional) annotation."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _first_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _pydantic_problems(file: str, exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        path = field_path(loc)
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            owner = _model_at(loc)
+            message = f"unknown field {str(loc[-1])!r}; accepted fields: {_accepted_fields(owner)}"
+            value = ""
+        elif kind == "missing":
+            message = "required field is missing"
+            value = ""
+        else:
+            message = str(err["msg"]).removeprefix("Value error, ")
+            value = "" if kind == "value_error" else _show(err.get("input"))
+        problems.append(Problem(file, path, value, message))
+    return problems
+
+
+def _figure_sources(record: Record) -> Iterable[tuple[str, list[str], bool]]:
+    """(field path, source ids, has a figure) for every place a figure may sit."""
+    for i, party in enumerate(record.parties):
+        for direction in ("gives", "gets"):
+            for j, item in enumerate(getattr(party, direction)):
+                yield (
+                    f"parties[{i}].{direction}[{j}]",
+                    item.sources,
+                    item.amount is not None,
+                )
+    for k, effect in enumerate(record.outcome.flow_effects):
+        has_figure = effect.before_value is not None or effect.after_value is not None
+        yield f"outcome.flow_effects[{k}]", effect.sources, has_figure and not effect.computed
+    money = record.outcome.money
+    if money is not None:
+        has_figure = money.promised is not None or money.disbursed is not None
+        yield "outcome.money", money.sources, has_figure
+
+
+def record_problems(file: str, record: Record) -> list[Problem]:
+    """Checks that span fields of one record."""
+    problems: list[Problem] = []
+    source_ids = [s.id for s in record.sources]
+    for sid in {s for s in source_ids if source_ids.count(s) > 1}:
+        problems.append(Problem(file, "sources", sid, "source id is used twice; ids must be unique"))
+    known = ", ".join(source_ids)
+    for path, refs, has_figure in _figure_sources(record):
+        for ref in refs:
+            if ref not in source_ids:
+                problems.append(
+                    Problem(file, f"{path}.sources", ref, f"no such source; accepted: {known}")
+                )
+        if has_figure and not refs:
+            problems.append(
+                Problem(
+                    file,
+                    f"{path}.sources",
+                    "",
+                    "a figure must cite the source it came from: add sources: [s1] "
+                    "(or remove the figure)",
+                )
+            )
+    for i, party in enumerate(record.parties):
+        problems += _party_problems(file, i, party.actor, party.name, party.actor_type)
+    if record.date_end is not None and record.date_end < record.date_start[: len(record.date_end)]:
+        problems.append(
+            Problem(
+                file, "date_end", record.date_end, f"ends before date_start {record.date_start}"
+            )
+        )
+    dates = [e.date for e in record.outcome.status]
+    for k in range(1, len(dates)):
+        if dates[k][: len(dates[k - 1])] < dates[k - 1][: len(dates[k])]:
+            problems.append(
+                Problem(
+                    file,
+                    f"outcome.status[{k}].date",
+                    dates[k],
+                    f"status history must be oldest first; it follows {dates[k - 1]}",
+                )
+            )
+    if record.provenance == "imported" and not record.provenance_dataset:
+        problems.append(
+            Problem(file, "provenance_dataset", "", "an imported record must name its dataset")
+        )
+    return problems
+
+
+def _party_problems(
+    file: str, i: int, actor: str, name: str | None, actor_type: str | None
+) -> list[Problem]:
+    where = f"parties[{i}]"
+    if is_non_state(actor):
+        out = []
+        if not re.fullmatch(r"ns:[a-z0-9][a-z0-9-]*", actor):
+            out.append(
+                Problem(file, f"{where}.actor", actor, "accepted: ns:<slug> in lower case, e.g. ns:sea-watch")
+            )
+        if not name:
+            out.append(Problem(file, f"{where}.name", "", "a non-state actor needs a name"))
+        if not actor_type or actor_type in {"state", "bloc", "io"}:
+            out.append(
+                Problem(
+                    file,
+                    f"{where}.actor_type",
+                    actor_type or "",
+                    "a non-state actor needs actor_type: ngo, diaspora, employer, recruiter, "
+                    "armed_group or other_nonstate",
+                )
+            )
+        return out
+    if actor not in registry():
+        hints = suggest(actor)
+        hint = f"; did you mean {', '.join(hints)}?" if hints else ""
+        return [
+            Problem(
+                file,
+                f"{where}.actor",
+                actor,
+                "unknown actor; accepted: ISO 3166 alpha-3 codes, historical codes (DDR, YUG, SUN, "
+                f"CSK, SCG, YMD), bloc and organisation codes from actors.csv, or ns:<slug>{hint}",
+            )
+        ]
+    return []
+
+
+def load_file(path: Path, root: Path | None = None) -> tuple[Record | None, list[Problem]]:
+    """Read and check one record file."""
+    name = str(path.relative_to(root)) if root is not None else str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(name, "", "", f"cannot read the file: {exc}")]
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [Problem(name, "", "", f"not valid YAML: {where}{problem}")]
+    if not isinstance(data, dict):
+        return None, [
+            Problem(name, "", _show(data), "a record file must hold a mapping of fields")
+        ]
+    try:
+        record = Record.model_validate(data)
+    except ValidationError as exc:
+        return None, _pydantic_problems(name, exc)
+    problems = record_problems(name, record)
+    expected = f"{record.id}.yaml"
+    if path.name != expected:
+        problems.append(
+            Problem(name, "id", record.id, f"the file must be named after the id: {expected}")
+        )
+    if path.parent.name.isdigit() and path.parent.name != str(record.year):
+        problems.append(
+            Problem(
+                name,
+                "date_start",
+                record.date_start,
+                f"the file must sit in the folder of its year: {record.year}/",
+            )
+        )
+    return record, problems
+
+
+def collection_problems(records: list[Record], files: dict[str, list[str]]) -> list[Problem]:
+    """Checks across records: duplicate ids, likely duplicates, dangling links."""
+    problems: list[Problem] = []
+    for rid, where in files.items():
+        if len(where) > 1:
+            problems.append(
+                Problem(where[1], "id", rid, f"duplicate id: also used by {where[0]}")
+            )
+    ids = {r.id for r in records}
+    first = {rid: where[0] for rid, where in files.items()}
+    for r in records:
+        for kind in ("related", "confounders"):
+            for link in getattr(r, kind):
+                if link not in ids:
+                    problems.append(
+                        Problem(first[r.id], kind, link, "no record with this id", WARNING)
+                    )
+    problems += likely_duplicates(records, first)
+    return problems
+
+
+def _state_key(r: Record) -> tuple[frozenset[str], int]:
+    return frozenset(p.actor for p in r.parties), r.year
+
+
+def likely_duplicates(records: list[Record], first: dict[str, str]) -> list[Problem]:
+    """Pairs of records with the same parties and year and similar titles or instruments."""
+    groups: dict[tuple[frozenset[str], int], list[Record]] = defaultdict(list)
+    for r in records:
+        groups[_state_key(r)].append(r)
+    problems = []
+    for group in groups.values():
+        for a_i, a in enumerate(group):
+            for b in group[a_i + 1 :]:
+                if a.provenance == b.provenance == "imported":
+                    continue  # a dataset may hold several agreements of a pair in one year
+                same_instruments = set(a.instruments) == set(b.instruments)
+                similar = difflib.SequenceMatcher(None, a.title.lower(), b.title.lower()).ratio()
+                if (same_instruments and a.date_start == b.date_start) or similar > 0.85:
+                    problems.append(
+                        Problem(
+                            first[b.id],
+                            "id",
+                            b.id,
+                            f"likely duplicate of {a.id} ({first[a.id]}): same parties and year, "
+                            f"title similarity {similar:.2f}",
+                            WARNING,
+                        )
+                    )
+    return problems
+
+
+def record_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+
+
+def validate_records(root: Path, extra: Iterable[Record] = ()) -> Report:
+    """Validate every record file under ``root`` (plus already-built records, e.g. imports)."""
+    report = Report()
+    files: dict[str, list[str]] = defaultdict(list)
+    if not root.is_dir():
+        report.problems.append(
+            Problem(str(root), "", "", "no such folder of records; set --records or MIGDIP_RECORDS")
+        )
+        return report
+    for path in record_files(root):
+        record, problems = load_file(path, root)
+        report.problems += problems
+        if record is not None:
+            name = str(path.relative_to(root))
+            files[record.id].append(name)
+            if len(files[record.id]) == 1:
+                report.records.append(record)
+                report.files[record.id] = name
+    for record in extra:
+        files[record.id].append(f"<{record.provenance_dataset}:{record.provenance_row}>")
+        if len(files[record.id]) == 1:
+            report.records.append(record)
+            report.files[record.id] = files[record.id][0]
+    report.problems += collection_problems(report.records, files)
+    return report

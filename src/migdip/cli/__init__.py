@@ -1,0 +1,21 @@
+"""The `migdip` command line: one thin client of the library."""
+
+from __future__ import annotations
+
+import typer
+
+from migdip.cli import atlas, tour
+
+app = typer.Typer(
+    name="migdip",
+    help="migdip: an open toolkit for migration diplomacy.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(atlas.app, name="atlas")
+app.command("tour")(tour.tour_cmd)
+app.command("migrations")(tour.migrations_cmd)
+
+
+def main() -> None:
+    app()

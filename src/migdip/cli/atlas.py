@@ -1,0 +1,308 @@
+"""`migdip atlas ...`: thin commands over migdip.atlas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from migdip.atlas import Atlas, load_atlas
+from migdip.atlas.codebook import render_markdown
+from migdip.atlas.query import network_graphml
+from migdip.atomic import write_text
+from migdip.cli.common import (
+    JsonOpt,
+    RecordsOpt,
+    WarehouseOpt,
+    console,
+    emit_json,
+    err_console,
+    handle_errors,
+)
+
+app = typer.Typer(help="The Atlas of migration diplomacy: search, show, export, validate.")
+
+Text = Annotated[str | None, typer.Argument(help="Full-text query (all words must match).")]
+Kind = Annotated[str | None, typer.Option(help="instrument or episode.")]
+Instrument = Annotated[str | None, typer.Option(help="Instrument type, e.g. deployment_ban.")]
+Party = Annotated[str | None, typer.Option(help="Actor code of a party: ISO3, bloc or org.")]
+Role = Annotated[str | None, typer.Option(help="Role of --party (or any party).")]
+Position = Annotated[str | None, typer.Option(help="origin, transit, destination, host.")]
+Approach = Annotated[str | None, typer.Option(help="cooperative, coercive or mixed.")]
+Region = Annotated[str | None, typer.Option(help="World region, e.g. africa.")]
+YearFrom = Annotated[int | None, typer.Option("--from", help="Active in or after this year.")]
+YearTo = Annotated[int | None, typer.Option("--to", help="Started in or before this year.")]
+Status = Annotated[str | None, typer.Option(help="Latest status (outcome), e.g. in_force.")]
+Dataset = Annotated[str | None, typer.Option(help="'curated' or a source dataset id.")]
+Limit = Annotated[int, typer.Option(help="Rows per page.")]
+Offset = Annotated[int, typer.Option(help="Rows to skip.")]
+Sort = Annotated[str | None, typer.Option(help="year, -year, title, id or relevance.")]
+
+
+TIMELINE_COLUMNS = ("year", "records", "instruments", "episodes", "cooperative", "coercive")
+
+
+def _atlas(warehouse: Path | None, records: Path | None) -> Atlas:
+    return Atlas(warehouse=warehouse, records=records)
+
+
+def _print_records(rows: list[dict[str, Any]], total: int, title: str) -> None:
+    table = Table(title=f"{title}: {len(rows)} of {total}", show_lines=False)
+    for column in ("id", "year", "title", "instruments", "parties", "approach", "status"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(
+            r["id"], str(r["year"]), r["title"][:70], ", ".join(r["instruments"]),
+            ", ".join(r["parties"]), r["approach"], r["status"],
+        )
+    console.print(table)
+
+
+@app.command("search")
+@handle_errors
+def search_cmd(
+    text: Text = None, kind: Kind = None, instrument: Instrument = None, party: Party = None,
+    role: Role = None, position: Position = None, approach: Approach = None,
+    region: Region = None, year_from: YearFrom = None, year_to: YearTo = None,
+    status: Status = None, dataset: Dataset = None, limit: Limit = 20, offset: Offset = 0,
+    sort: Sort = None, warehouse: WarehouseOpt = None, records: RecordsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Full-text and faceted search of the Atlas."""
+    atlas = _atlas(warehouse, records)
+    result = atlas.search(
+        text, limit=limit, offset=offset, sort=sort, kind=kind, instrument=instrument,
+        party=party, role=role, position=position, approach=approach, region=region,
+        year_from=year_from, year_to=year_to, status=status, dataset=dataset,
+    )
+    if as_json:
+        emit_json({"total": result.total, "records": result.records, "facets": result.facets})
+        return
+    _print_records(result.records, result.total, "Atlas records")
+    for name in ("instrument", "region", "approach", "dataset"):
+        top = list(result.facets.get(name, {}).items())[:6]
+        console.print(f"[bold]{name}[/]: " + ", ".join(f"{k} {v}" for k, v in top))
+
+
+@app.command("list")
+@handle_errors
+def list_cmd(
+    kind: Kind = None, instrument: Instrument = None, party: Party = None, role: Role = None,
+    position: Position = None, approach: Approach = None, region: Region = None,
+    year_from: YearFrom = None, year_to: YearTo = None, status: Status = None,
+    dataset: Dataset = None, limit: Limit = 50, offset: Offset = 0, sort: Sort = None,
+    warehouse: WarehouseOpt = None, records: RecordsOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """List Atlas records (facets filter; no text query)."""
+    search_cmd(
+        None, kind, instrument, party, role, position, approach, region, year_from, year_to,
+        status, dataset, limit, offset, sort, warehouse, records, as_json=as_json,
+    )
+
+
+@app.command("show")
+@handle_errors
+def show_cmd(
+    record_id: Annotated[str, typer.Argument(help="Record id.")],
+    warehouse: WarehouseOpt = None, records: RecordsOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Show one record with its parties, terms, outcome and sources."""
+    doc = _atlas(warehouse, records).get(record_id)
+    if as_json:
+        emit_json(doc)
+        return
+    console.print(f"[bold]{doc['title']}[/] ({doc['id']})")
+    console.print(f"{doc['kind']} · {', '.join(doc['instruments'])} · {doc['date_start']}"
+                  + (f" to {doc['date_end']}" if doc.get("date_end") else ""))
+    console.print(doc["summary"], highlight=False)
+    for p in doc["parties"]:
+        gives = ", ".join(i["type"] for i in p.get("gives", [])) or "-"
+        gets = ", ".join(i["type"] for i in p.get("gets", [])) or "-"
+        console.print(
+            f"  [bold]{p['actor']}[/] {p['name']} ({p['role']}; {', '.join(p['positions'])}): "
+            f"gives {gives}; gets {gets}; got {p.get('got', 'unknown')}"
+        )
+    approach = doc["approach"]
+    console.print("Approach: " + ", ".join(f"{k} {v}" for k, v in approach.items()))
+    console.print(
+        "Status: " + " -> ".join(f"{e['status']} ({e['date']})" for e in doc["outcome"]["status"])
+    )
+    for s in doc["sources"]:
+        console.print(f"  [{s['id']}] {s['title']}, {s.get('publisher', '')} {s['url']}",
+                      highlight=False)
+
+
+@app.command("export")
+@handle_errors
+def export_cmd(
+    output: Annotated[Path, typer.Argument(help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or parquet.")] = "csv",
+    text: Annotated[str | None, typer.Option("--text", help="Full-text filter.")] = None,
+    kind: Kind = None, instrument: Instrument = None, party: Party = None, role: Role = None,
+    position: Position = None, approach: Approach = None, region: Region = None,
+    year_from: YearFrom = None, year_to: YearTo = None, status: Status = None,
+    dataset: Dataset = None, warehouse: WarehouseOpt = None, records: RecordsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Export records (all, or those matching the facets) as CSV, JSON or Parquet."""
+    n = _atlas(warehouse, records).export(
+        output, fmt, text=text, kind=kind, instrument=instrument, party=party, role=role,
+        position=position, approach=approach, region=region, year_from=year_from,
+        year_to=year_to, status=status, dataset=dataset,
+    )
+    if as_json:
+        emit_json({"written": str(output), "format": fmt, "records": n})
+    else:
+        console.print(f"Wrote {n} records to {output} ({fmt}).")
+
+
+@app.command("validate")
+@handle_errors
+def validate_cmd(records: RecordsOpt = None, as_json: JsonOpt = False) -> None:
+    """Check every record file and the bulk imports; report every problem; exit 1 on errors."""
+    report, imports = load_atlas(records)
+    if as_json:
+        emit_json(
+            {
+                "valid": report.valid,
+                "records": len(report.records),
+                "errors": [p.__dict__ for p in report.errors],
+                "warnings": [p.__dict__ for p in report.warnings],
+                "imports": [i.__dict__ for i in imports],
+            }
+        )
+    else:
+        for problem in report.problems:
+            colour = "red" if problem.severity == "error" else "yellow"
+            err_console.print(f"[{colour}]{problem}[/]", highlight=False, soft_wrap=True)
+        state = "[green]valid[/]" if report.valid else "[red]invalid[/]"
+        console.print(
+            f"{len(report.records)} records checked: {len(report.errors)} error(s), "
+            f"{len(report.warnings)} warning(s): {state}"
+        )
+    if not report.valid:
+        raise typer.Exit(1)
+
+
+@app.command("build")
+@handle_errors
+def build_cmd(
+    warehouse: WarehouseOpt = None, records: RecordsOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Compile the records into the warehouse (all or nothing)."""
+    atlas = Atlas(warehouse=warehouse, records=records, auto_build=False)
+    result = atlas.rebuild()
+    payload = {
+        "records": result.n_records, "curated": result.n_curated,
+        "imported": result.n_imported, "warnings": len(result.report.warnings),
+        "fingerprint": result.fingerprint,
+    }
+    if as_json:
+        emit_json(payload)
+    else:
+        console.print(
+            f"Built the Atlas: {result.n_records} records ({result.n_curated} curated, "
+            f"{result.n_imported} imported), {len(result.report.warnings)} warning(s)."
+        )
+
+
+@app.command("stats")
+@handle_errors
+def stats_cmd(
+    warehouse: WarehouseOpt = None, records: RecordsOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Counts by kind, instrument, region, approach, status, dataset and decade."""
+    s = _atlas(warehouse, records).stats()
+    if as_json:
+        emit_json(s)
+        return
+    console.print(
+        f"{s['records']} records: {s['curated']} curated, {s['imported']} imported; "
+        f"years {s['years'][0]}-{s['years'][1]}; {s['sources']} sources "
+        f"({s['distinct_source_urls']} distinct URLs); curated records involving Europe: "
+        f"{s['curated_with_europe']} ({s['curated_europe_share']:.0%})"
+    )
+    for name in ("kind", "instrument", "region", "approach", "status", "decade"):
+        table = Table(title=f"curated records by {name}")
+        table.add_column(name)
+        table.add_column("records", justify="right")
+        for key, n in s["curated_by"][name].items():
+            table.add_row(key, str(n))
+        console.print(table)
+
+
+@app.command("timeline")
+@handle_errors
+def timeline_cmd(
+    text: Text = None, instrument: Instrument = None, party: Party = None,
+    approach: Approach = None, region: Region = None, dataset: Dataset = None,
+    year_from: YearFrom = None, year_to: YearTo = None,
+    warehouse: WarehouseOpt = None, records: RecordsOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Records per year, by kind and approach."""
+    rows = _atlas(warehouse, records).timeline(
+        text=text, instrument=instrument, party=party, approach=approach, region=region,
+        dataset=dataset, year_from=year_from, year_to=year_to,
+    )
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title="Atlas timeline")
+    for column in (*TIMELINE_COLUMNS, "ids"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        ids = ", ".join(r["ids"][:4]) + (" ..." if len(r["ids"]) > 4 else "")
+        table.add_row(*(str(r[c]) for c in TIMELINE_COLUMNS), ids)
+    console.print(table)
+
+
+@app.command("network")
+@handle_errors
+def network_cmd(
+    output: Annotated[Path | None, typer.Option("--graphml", help="Write GraphML here.")] = None,
+    text: Text = None, instrument: Instrument = None, party: Party = None,
+    approach: Approach = None, region: Region = None, dataset: Dataset = None,
+    year_from: YearFrom = None, year_to: YearTo = None, top: Annotated[int, typer.Option()] = 15,
+    warehouse: WarehouseOpt = None, records: RecordsOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Who deals with whom: actors and the records that link them (JSON or GraphML)."""
+    net = _atlas(warehouse, records).network(
+        text=text, instrument=instrument, party=party, approach=approach, region=region,
+        dataset=dataset, year_from=year_from, year_to=year_to,
+    )
+    if output is not None:
+        write_text(output, network_graphml(net))
+    if as_json:
+        emit_json(net.as_dict() | ({"graphml": str(output)} if output else {}))
+        return
+    console.print(f"{len(net.nodes)} actors, {len(net.edges)} links.")
+    table = Table(title=f"Strongest links (top {top})")
+    for column in ("actor", "actor", "records", "coercive"):
+        table.add_column(column)
+    for e in net.edges[:top]:
+        table.add_row(e["source"], e["target"], str(e["weight"]), str(e["coercive"]))
+    console.print(table)
+    if output is not None:
+        console.print(f"Wrote GraphML to {output}.")
+
+
+@app.command("codebook")
+@handle_errors
+def codebook_cmd(
+    output: Annotated[Path | None, typer.Option("--output", help="Write Markdown here.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Render the codebook (fields and vocabularies) as Markdown."""
+    from migdip.atlas.codebook import fields, terms
+
+    if as_json:
+        emit_json({"fields": [f.__dict__ for f in fields()], "terms": [t.__dict__ for t in terms()]})
+        return
+    text = render_markdown()
+    if output is None:
+        console.print(text, markup=False, highlight=False)
+    else:
+        write_text(output, text)
+        console.print(f"Wrote the codebook to {output}.")

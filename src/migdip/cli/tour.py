@@ -1,0 +1,66 @@
+"""`migdip tour` and `migdip migrations`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from rich.panel import Panel
+from rich.table import Table
+
+from migdip.atlas import Atlas
+from migdip.cli.common import JsonOpt, RecordsOpt, WarehouseOpt, console, emit_json, handle_errors
+from migdip.paths import default_warehouse_path
+from migdip.tour import run_tour
+from migdip.warehouse import applied_migrations, open_warehouse
+
+
+@handle_errors
+def tour_cmd(
+    warehouse: WarehouseOpt = None, records: RecordsOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Build the warehouse if needed and tour the Atlas of migration diplomacy."""
+    atlas = Atlas(warehouse=warehouse, records=records)
+    tour = run_tour(atlas)
+    if as_json:
+        emit_json(asdict(tour) | {"warehouse": str(warehouse or default_warehouse_path())})
+        return
+    s = tour.stats
+    console.print(
+        Panel.fit(
+            f"[bold]migdip[/]: the Atlas of migration diplomacy\n"
+            f"{s['records']} records ({s['curated']} curated with sources, {s['imported']} "
+            f"imported bilateral labour agreements), {s['years'][0]}-{s['years'][1]}\n"
+            f"warehouse: {warehouse or default_warehouse_path()}",
+        )
+    )
+    for title, total, rows in tour.searches:
+        table = Table(title=f"{title} ({total} records)", title_justify="left")
+        for column in ("id", "year", "title", "parties"):
+            table.add_column(column, overflow="fold")
+        for r in rows:
+            table.add_row(r["id"], str(r["year"]), r["title"][:60], ", ".join(r["parties"]))
+        console.print(table)
+    if tour.record:
+        r = tour.record
+        console.print(Panel(r["summary"], title=f"{r['title']} ({r['id']})", expand=False))
+    console.print("Curated records by decade: " + ", ".join(f"{d} {n}" for d, n in tour.decades.items()))
+    table = Table(title="Who deals with whom most often (curated records)", title_justify="left")
+    for column in ("actor", "actor", "records", "coercive"):
+        table.add_column(column)
+    for e in tour.top_links:
+        table.add_row(e["source"], e["target"], str(e["weight"]), str(e["coercive"]))
+    console.print(table)
+    console.print("Next: `migdip atlas search TEXT --region africa`, `migdip atlas show ID`, "
+                  "`migdip atlas export atlas.csv`, `migdip --help`.")
+
+
+@handle_errors
+def migrations_cmd(warehouse: WarehouseOpt = None, as_json: JsonOpt = False) -> None:
+    """List the schema migrations applied to the warehouse."""
+    con = open_warehouse(warehouse)
+    names = applied_migrations(con)
+    if as_json:
+        emit_json({"warehouse": str(warehouse or default_warehouse_path()), "migrations": names})
+    else:
+        for name in names:
+            console.print(name)

@@ -1,0 +1,99 @@
+"""Countries, historical states and bloc memberships.
+
+States come from the bundled country reference (IOM gdidata, MIT; ISO 3166 alpha-3 codes plus
+UN regions), historical states from ``historical_states.csv``; codes that stand for no state
+(unknown, stateless, unidentified) are listed in ``NON_STATE_CODES`` and are never treated as
+actors. Bloc memberships carry join and exit dates where a cited source gives them.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from migdip.paths import data_dir
+
+_HERE = Path(__file__).resolve().parent
+
+NON_STATE_CODES: dict[str, str] = {
+    "OOO": "Unknown or other origin (UN DESA)",
+    "OOS": "Unidentified Sub-Saharan Africa",
+    "STL": "Stateless",
+    "ATA": "Antarctica",
+}
+
+_WESTERN_ASIA_IN_EUROPE = {"ARM", "AZE", "GEO", "CYP"}
+
+
+@dataclass(frozen=True)
+class State:
+    iso3: str
+    name: str
+    region: str  # a value of the Atlas ``region`` vocabulary
+    historical: bool = False
+
+
+def atlas_region(un_region: str, un_subregion: str, iso3: str) -> str:
+    """Map a UN region and subregion onto the Atlas's world regions."""
+    if un_region == "Europe" or iso3 in _WESTERN_ASIA_IN_EUROPE:
+        return "europe"
+    if un_subregion in {"Northern Africa", "Western Asia"}:
+        return "middle_east_north_africa"
+    return {"Africa": "africa", "Americas": "americas", "Asia": "asia", "Oceania": "oceania"}.get(
+        un_region, "global"
+    )
+
+
+def _reference_rows() -> list[dict[str, str]]:
+    path = data_dir() / "countries_reference.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def states() -> dict[str, State]:
+    """Every state and territory by ISO 3166 alpha-3 code, historical states included."""
+    out: dict[str, State] = {}
+    for row in _reference_rows():
+        code = row["iso3"]
+        if not code or code in NON_STATE_CODES:
+            continue
+        out[code] = State(code, row["name"], atlas_region(row["region"], row["subregion"], code))
+    with (_HERE / "historical_states.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            out[row["code"]] = State(row["code"], row["name"], row["region"], historical=True)
+    return out
+
+
+@dataclass(frozen=True)
+class Membership:
+    bloc: str
+    member: str
+    joined: str
+    left: str | None
+    source: str
+    note: str
+
+
+@cache
+def bloc_memberships() -> tuple[Membership, ...]:
+    """Dated memberships of blocs (the EU's accessions and exits so far)."""
+    with (_HERE / "bloc_memberships.csv").open(encoding="utf-8", newline="") as fh:
+        return tuple(
+            Membership(r["bloc"], r["member"], r["joined"], r["left"] or None, r["source"], r["note"])
+            for r in csv.DictReader(fh)
+        )
+
+
+def members(bloc: str, year: int) -> list[str]:
+    """Members of ``bloc`` during ``year`` (a member that joined or left that year counts)."""
+    return sorted(
+        m.member
+        for m in bloc_memberships()
+        if m.bloc == bloc
+        and int(m.joined[:4]) <= year
+        and (m.left is None or int(m.left[:4]) >= year)
+    )

@@ -1,0 +1,160 @@
+"""The embedded DuckDB warehouse: one file, named and recorded schema migrations.
+
+Every capability keeps its tables here. A migration is a name and a list of SQL statements;
+``open_warehouse`` applies the ones not yet recorded in ``_migrations``, each in its own
+transaction, so a failing migration leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from migdip.errors import WarehouseError
+from migdip.paths import default_warehouse_path
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        "0001_atlas_tables",
+        (
+            """CREATE TABLE atlas_records (
+                id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+                summary VARCHAR NOT NULL, date_start VARCHAR NOT NULL, date_end VARCHAR,
+                year INTEGER NOT NULL, year_end INTEGER,
+                instruments VARCHAR[] NOT NULL, regions VARCHAR[] NOT NULL, routes VARCHAR[],
+                parties_actors VARCHAR[] NOT NULL,
+                approach_mode VARCHAR NOT NULL, approach_sum VARCHAR, approach_incentives VARCHAR,
+                host_strategy VARCHAR, challenger_type VARCHAR,
+                domains VARCHAR[], drivers VARCHAR[], status_latest VARCHAR NOT NULL,
+                rights_effect VARCHAR, money_currency VARCHAR, money_promised DOUBLE,
+                money_disbursed DOUBLE, confidence VARCHAR NOT NULL, provenance VARCHAR NOT NULL,
+                provenance_dataset VARCHAR, provenance_row VARCHAR, tags VARCHAR[],
+                related VARCHAR[], confounders VARCHAR[], n_sources INTEGER NOT NULL,
+                file VARCHAR, doc JSON NOT NULL)""",
+            """CREATE TABLE atlas_parties (
+                record_id VARCHAR NOT NULL, idx INTEGER NOT NULL, actor VARCHAR NOT NULL,
+                actor_type VARCHAR NOT NULL, name VARCHAR NOT NULL, positions VARCHAR[] NOT NULL,
+                role VARCHAR NOT NULL, got VARCHAR NOT NULL, PRIMARY KEY (record_id, idx))""",
+            """CREATE TABLE atlas_items (
+                record_id VARCHAR NOT NULL, party_idx INTEGER NOT NULL, actor VARCHAR NOT NULL,
+                direction VARCHAR NOT NULL, idx INTEGER NOT NULL, type VARCHAR NOT NULL,
+                description VARCHAR, amount DOUBLE, unit VARCHAR, currency VARCHAR,
+                period VARCHAR, status VARCHAR, sources VARCHAR[])""",
+            """CREATE TABLE atlas_status (
+                record_id VARCHAR NOT NULL, idx INTEGER NOT NULL, date VARCHAR NOT NULL,
+                year INTEGER NOT NULL, status VARCHAR NOT NULL, note VARCHAR)""",
+            """CREATE TABLE atlas_flow_effects (
+                record_id VARCHAR NOT NULL, idx INTEGER NOT NULL, metric VARCHAR NOT NULL,
+                before_value DOUBLE, before_period VARCHAR, after_value DOUBLE,
+                after_period VARCHAR, sources VARCHAR[], computed BOOLEAN NOT NULL,
+                note VARCHAR)""",
+            """CREATE TABLE atlas_sources (
+                record_id VARCHAR NOT NULL, source_id VARCHAR NOT NULL, url VARCHAR NOT NULL,
+                title VARCHAR NOT NULL, publisher VARCHAR, date VARCHAR,
+                PRIMARY KEY (record_id, source_id))""",
+            """CREATE TABLE atlas_terms (
+                record_id VARCHAR NOT NULL, term VARCHAR NOT NULL, tf INTEGER NOT NULL)""",
+            """CREATE TABLE actors (
+                code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, actor_type VARCHAR NOT NULL,
+                region VARCHAR, note VARCHAR)""",
+            """CREATE TABLE bloc_memberships (
+                bloc VARCHAR NOT NULL, member VARCHAR NOT NULL, joined VARCHAR NOT NULL,
+                left_on VARCHAR, note VARCHAR)""",
+            """CREATE TABLE atlas_builds (
+                built_at TIMESTAMP NOT NULL, n_records INTEGER NOT NULL,
+                n_curated INTEGER NOT NULL, n_imported INTEGER NOT NULL,
+                records_dir VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL)""",
+        ),
+    ),
+)
+
+
+def _ensure_migrations_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)"
+    )
+
+
+def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of the migrations recorded in this warehouse, in the order applied."""
+    _ensure_migrations_table(con)
+    rows = con.execute("SELECT name FROM _migrations ORDER BY applied_at, name").fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def migrate(
+    con: duckdb.DuckDBPyConnection, migrations: tuple[Migration, ...] = MIGRATIONS
+) -> list[str]:
+    """Apply every migration not yet recorded, each in one transaction; return those applied."""
+    done = set(applied_migrations(con))
+    applied: list[str] = []
+    for migration in migrations:
+        if migration.name in done:
+            continue
+        try:
+            with transaction(con):
+                for statement in migration.statements:
+                    con.execute(statement)
+                con.execute(
+                    "INSERT INTO _migrations VALUES (?, ?)",
+                    [migration.name, datetime.now(UTC).replace(tzinfo=None)],
+                )
+        except duckdb.Error as exc:
+            raise WarehouseError(
+                f"migration {migration.name!r} failed and was rolled back: {exc}"
+            ) from exc
+        applied.append(migration.name)
+    return applied
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run a block in one transaction: everything is committed, or nothing is."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def open_warehouse(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) and migrate the warehouse at ``path``.
+
+    ``path`` defaults to ``$MIGDIP_WAREHOUSE`` or the user data directory; ``":memory:"`` gives
+    a throw-away warehouse.
+    """
+    target = Path(path) if path is not None and str(path) != ":memory:" else path
+    if target is None:
+        target = default_warehouse_path()
+    if isinstance(target, Path):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseError(
+                f"cannot create the folder of the warehouse {target}: {exc.strerror}; "
+                "choose another place with --warehouse PATH or MIGDIP_WAREHOUSE"
+            ) from exc
+    try:
+        con = duckdb.connect(str(target), read_only=read_only)
+    except duckdb.Error as exc:
+        raise WarehouseError(
+            f"cannot open the warehouse {target}: {exc}; "
+            "choose another file with --warehouse PATH or MIGDIP_WAREHOUSE"
+        ) from exc
+    if not read_only:
+        migrate(con)
+    return con
