@@ -10,10 +10,14 @@ from migdip.atlas import Atlas
 EXAMPLE_SEARCHES: tuple[tuple[str, dict[str, Any]], ...] = (
     ("Deployment bans by origin states", {"instrument": "deployment_ban"}),
     ("Engineered movement of people to a border", {"instrument": "engineered_movement"}),
-    ("Coercive episodes in the Middle East and North Africa",
-     {"approach": "coercive", "region": "middle_east_north_africa"}),
-    ("Labour mobility schemes in Oceania", {"instrument": "labour_mobility_scheme",
-                                            "region": "oceania"}),
+    (
+        "Coercive episodes in the Middle East and North Africa",
+        {"approach": "coercive", "region": "middle_east_north_africa"},
+    ),
+    (
+        "Labour mobility schemes in Oceania",
+        {"instrument": "labour_mobility_scheme", "region": "oceania"},
+    ),
     ("Full text: 'readmission visa'", {"text": "readmission visa"}),
 )
 EXAMPLE_RECORD = "eu-tur-2016-statement"

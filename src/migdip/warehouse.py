@@ -131,7 +131,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
-def open_warehouse(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def open_warehouse(
+    path: Path | str | None = None, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) and migrate the warehouse at ``path``.
 
     ``path`` defaults to ``$MIGDIP_WAREHOUSE`` or the user data directory; ``":memory:"`` gives

@@ -31,11 +31,12 @@ _FLAT = """
 
 
 def export(
-    con: duckdb.DuckDBPyConnection, target: Path, fmt: str, facets: Facets = Facets()
+    con: duckdb.DuckDBPyConnection, target: Path, fmt: str, facets: Facets | None = None
 ) -> int:
     """Write the records matching ``facets`` to ``target``; return how many were written."""
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r} is not accepted; accepted: {', '.join(FORMATS)}")
+    facets = facets or Facets()
     facets.check()
     scored, score_params = _scored(facets)
     where, params = _where(facets)

@@ -125,7 +125,8 @@ def _bla_record(row: dict[str, str], coding: dict[str, str] | None) -> Record | 
         if coding.get("agreement_title", "").strip(' "'):
             title = coding["agreement_title"].strip(' "')[:300]
         provisions = [key for key in PROVISIONS if _flag(coding.get(key, ""))]
-    summary = f"Bilateral labour agreement between {row['countryA'].strip()} and {row['countryB'].strip()}, {year}."
+    name_a, name_b = row["countryA"].strip(), row["countryB"].strip()
+    summary = f"Bilateral labour agreement between {name_a} and {name_b}, {year}."
     if coding is not None:
         listed = ", ".join(PROVISIONS[p] for p in provisions) or "none of the coded provisions"
         summary += f" Coded provisions: {listed}."
@@ -154,11 +155,15 @@ def _bla_record(row: dict[str, str], coding: dict[str, str] | None) -> Record | 
     return Record.model_validate(doc)
 
 
-def import_bilateral_labour_agreements(folder: Path | None = None) -> tuple[list[Record], ImportSummary]:
+def import_bilateral_labour_agreements(
+    folder: Path | None = None,
+) -> tuple[list[Record], ImportSummary]:
     """Map the bundled BLA formation and provision data onto Atlas records."""
     base = folder or data_dir()
     rows = _read(base / "bilateral_labour_agreements_formation.csv.gz")
-    coding = {r["treatyID"]: r for r in _read(base / "bilateral_labour_agreements_provisions.csv.gz")}
+    coding = {
+        r["treatyID"]: r for r in _read(base / "bilateral_labour_agreements_provisions.csv.gz")
+    }
     records: list[Record] = []
     skipped: dict[str, str] = {}
     for row in rows:

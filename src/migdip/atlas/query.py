@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -23,15 +24,7 @@ SORTS = {
     "id": "r.id",
     "relevance": "score DESC, r.year, r.id",
 }
-FACET_COLUMNS = {
-    "kind": "r.kind",
-    "instrument": "unnest(r.instruments)",
-    "region": "unnest(r.regions)",
-    "approach": "r.approach_mode",
-    "status": "r.status_latest",
-    "dataset": "coalesce(r.provenance_dataset, 'curated')",
-    "decade": "(r.year // 10 * 10)::VARCHAR || 's'",
-}
+FACETS = ("kind", "instrument", "region", "approach", "status", "dataset", "decade")
 
 
 @dataclass(frozen=True)
@@ -54,8 +47,12 @@ class Facets:
     def check(self) -> None:
         """Raise InputError naming the facet, the value and what is accepted."""
         for name, vocab in (
-            ("kind", "record_kind"), ("instrument", "instrument"), ("role", "role"),
-            ("position", "position"), ("approach", "approach_mode"), ("region", "region"),
+            ("kind", "record_kind"),
+            ("instrument", "instrument"),
+            ("role", "role"),
+            ("position", "position"),
+            ("approach", "approach_mode"),
+            ("region", "region"),
             ("status", "status"),
         ):
             value = getattr(self, name)
@@ -63,7 +60,11 @@ class Facets:
                 raise InputError(
                     f"--{name} {value!r} is not accepted; accepted: {', '.join(vocabulary(vocab))}"
                 )
-        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+        if (
+            self.year_from is not None
+            and self.year_to is not None
+            and self.year_from > self.year_to
+        ):
             raise InputError(
                 f"year range {self.year_from}-{self.year_to} is empty; --from must not exceed --to"
             )
@@ -105,7 +106,12 @@ def _where(f: Facets) -> tuple[str, list[Any]]:
             "EXISTS (SELECT 1 FROM atlas_parties p WHERE p.record_id = r.id "
             "AND (? IS NULL OR p.actor = ?) AND (? IS NULL OR p.role = ?) "
             "AND (? IS NULL OR list_contains(p.positions, ?)))",
-            f.party, f.party, f.role, f.role, f.position, f.position,
+            f.party,
+            f.party,
+            f.role,
+            f.role,
+            f.position,
+            f.position,
         )
     return " AND ".join(clauses), params
 
@@ -153,28 +159,41 @@ def search(
         sort = "relevance" if facets.text else "year"
     if sort not in SORTS:
         raise InputError(f"--sort {sort!r} is not accepted; accepted: {', '.join(SORTS)}")
-    if limit is not None and limit < 0 or offset < 0:
+    if (limit is not None and limit < 0) or offset < 0:
         raise InputError("--limit and --offset must be zero or more")
     scored, score_params = _scored(facets)
     where, params = _where(facets)
-    base = f"FROM atlas_records r JOIN ({scored}) s ON s.id = r.id WHERE {where}"
-    all_params = score_params + params
-    total = con.execute(f"SELECT count(*) {base}", all_params).fetchone()
-    page = f" LIMIT {int(limit)}" if limit is not None else ""
-    cur = con.execute(
-        f"SELECT {SUMMARY_COLUMNS}, s.score {base} ORDER BY {SORTS[sort]}{page} OFFSET {int(offset)}",
-        all_params,
+    # One query fetches every match (the Atlas holds thousands of records, not millions);
+    # the page and the facet counts are cut from it, so the search runs once.
+    matches = _rows(
+        con.execute(
+            f"SELECT {SUMMARY_COLUMNS}, s.score FROM atlas_records r "
+            f"JOIN ({scored}) s ON s.id = r.id WHERE {where} ORDER BY {SORTS[sort]}",
+            score_params + params,
+        )
     )
-    result = SearchResult(total[0] if total else 0, _rows(cur))
+    end = None if limit is None else offset + limit
+    result = SearchResult(len(matches), matches[offset:end])
     if with_facets:
-        for name, column in FACET_COLUMNS.items():
-            counts = con.execute(
-                f"SELECT v, count(*) FROM (SELECT {column} AS v {base}) GROUP BY v "
-                "ORDER BY count(*) DESC, v",
-                all_params,
-            ).fetchall()
-            result.facets[name] = {str(v): int(n) for v, n in counts}
+        result.facets = facet_counts(matches)
     return result
+
+
+def facet_counts(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Counts per facet value over the matching records, most frequent first."""
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for r in rows:
+        counters["kind"][r["kind"]] += 1
+        counters["instrument"].update(r["instruments"])
+        counters["region"].update(r["regions"])
+        counters["approach"][r["approach"]] += 1
+        counters["status"][r["status"]] += 1
+        counters["dataset"][r["dataset"]] += 1
+        counters["decade"][f"{r['year'] // 10 * 10}s"] += 1
+    return {
+        name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+        for name, c in counters.items()
+    }
 
 
 def record_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -229,7 +248,9 @@ def stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "years": list(years) if years else None,
         "curated_years": list(cur_years) if cur_years else None,
         "curated_with_europe": int(europe_only[0]) if europe_only else 0,
-        "curated_europe_share": round(int(europe_only[0]) / n_cur, 3) if europe_only and n_cur else 0.0,
+        "curated_europe_share": round(int(europe_only[0]) / n_cur, 3)
+        if europe_only and n_cur
+        else 0.0,
         "sources": int(sources[0]) if sources else 0,
         "distinct_source_urls": int(sources[1]) if sources else 0,
         "by": result.facets,
@@ -307,12 +328,18 @@ def network_graphml(net: Network) -> str:
     graph = nx.Graph()
     for node in net.nodes:
         graph.add_node(
-            node["id"], name=node["name"] or node["id"], type=node["type"] or "",
-            region=node["region"] or "", records=int(node["records"]),
+            node["id"],
+            name=node["name"] or node["id"],
+            type=node["type"] or "",
+            region=node["region"] or "",
+            records=int(node["records"]),
         )
     for edge in net.edges:
         graph.add_edge(
-            edge["source"], edge["target"], weight=int(edge["weight"]),
-            coercive=int(edge["coercive"]), records=";".join(edge["records"]),
+            edge["source"],
+            edge["target"],
+            weight=int(edge["weight"]),
+            coercive=int(edge["coercive"]),
+            records=";".join(edge["records"]),
         )
     return "\n".join(nx.generate_graphml(graph)) + "\n"

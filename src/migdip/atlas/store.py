@@ -98,24 +98,39 @@ def record_rows(r: Record, file: str | None) -> dict[str, list[dict[str, Any]]]:
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ATLAS_TABLES}
     rows["atlas_records"].append(
         {
-            "id": r.id, "title": r.title, "kind": r.kind, "summary": r.summary,
-            "date_start": r.date_start, "date_end": r.date_end, "year": r.year,
+            "id": r.id,
+            "title": r.title,
+            "kind": r.kind,
+            "summary": r.summary,
+            "date_start": r.date_start,
+            "date_end": r.date_end,
+            "year": r.year,
             "year_end": int(r.date_end[:4]) if r.date_end else None,
-            "instruments": r.instruments, "regions": r.regions, "routes": r.routes,
+            "instruments": r.instruments,
+            "regions": r.regions,
+            "routes": r.routes,
             "parties_actors": [p.actor for p in r.parties],
-            "approach_mode": r.approach.mode, "approach_sum": r.approach.sum,
+            "approach_mode": r.approach.mode,
+            "approach_sum": r.approach.sum,
             "approach_incentives": r.approach.incentives,
             "host_strategy": r.approach.host_strategy,
             "challenger_type": r.approach.challenger_type,
-            "domains": r.domains, "drivers": r.drivers, "status_latest": r.status_latest,
+            "domains": r.domains,
+            "drivers": r.drivers,
+            "status_latest": r.status_latest,
             "rights_effect": r.outcome.rights_effect,
             "money_currency": money.currency if money else None,
             "money_promised": money.promised if money else None,
             "money_disbursed": money.disbursed if money else None,
-            "confidence": r.confidence, "provenance": r.provenance,
-            "provenance_dataset": r.provenance_dataset, "provenance_row": r.provenance_row,
-            "tags": r.tags, "related": r.related, "confounders": r.confounders,
-            "n_sources": len(r.sources), "file": file,
+            "confidence": r.confidence,
+            "provenance": r.provenance,
+            "provenance_dataset": r.provenance_dataset,
+            "provenance_row": r.provenance_row,
+            "tags": r.tags,
+            "related": r.related,
+            "confounders": r.confounders,
+            "n_sources": len(r.sources),
+            "file": file,
             "doc": r.to_document(),
         }
     )
@@ -125,32 +140,60 @@ def record_rows(r: Record, file: str | None) -> dict[str, list[dict[str, Any]]]:
         names.append(name)
         rows["atlas_parties"].append(
             {
-                "record_id": r.id, "idx": i, "actor": p.actor,
-                "actor_type": _actor_type(p.actor, p.actor_type), "name": name,
-                "positions": p.positions, "role": p.role, "got": p.got or "unknown",
+                "record_id": r.id,
+                "idx": i,
+                "actor": p.actor,
+                "actor_type": _actor_type(p.actor, p.actor_type),
+                "name": name,
+                "positions": p.positions,
+                "role": p.role,
+                "got": p.got or "unknown",
             }
         )
         for direction in ("gives", "gets"):
             for j, item in enumerate(getattr(p, direction)):
                 rows["atlas_items"].append(
-                    {"record_id": r.id, "party_idx": i, "actor": p.actor,
-                     "direction": direction, "idx": j} | item.model_dump()
+                    {
+                        "record_id": r.id,
+                        "party_idx": i,
+                        "actor": p.actor,
+                        "direction": direction,
+                        "idx": j,
+                    }
+                    | item.model_dump()
                 )
     for k, event in enumerate(r.outcome.status):
         rows["atlas_status"].append(
-            {"record_id": r.id, "idx": k, "date": event.date, "year": int(event.date[:4]),
-             "status": event.status, "note": event.note}
+            {
+                "record_id": r.id,
+                "idx": k,
+                "date": event.date,
+                "year": int(event.date[:4]),
+                "status": event.status,
+                "note": event.note,
+            }
         )
     for k, effect in enumerate(r.outcome.flow_effects):
         rows["atlas_flow_effects"].append({"record_id": r.id, "idx": k} | effect.model_dump())
     for s in r.sources:
         rows["atlas_sources"].append(
-            {"record_id": r.id, "source_id": s.id, "url": s.url, "title": s.title,
-             "publisher": s.publisher, "date": s.date}
+            {
+                "record_id": r.id,
+                "source_id": s.id,
+                "url": s.url,
+                "title": s.title,
+                "publisher": s.publisher,
+                "date": s.date,
+            }
         )
     counts = term_counts(
-        r.title, r.title, r.summary, " ".join(r.tags), " ".join(names),
-        " ".join(p.actor for p in r.parties), " ".join(r.instruments).replace("_", " "),
+        r.title,
+        r.title,
+        r.summary,
+        " ".join(r.tags),
+        " ".join(names),
+        " ".join(p.actor for p in r.parties),
+        " ".join(r.instruments).replace("_", " "),
     )
     rows["atlas_terms"] = [{"record_id": r.id, "term": t, "tf": n} for t, n in counts.items()]
     return rows
@@ -159,13 +202,23 @@ def record_rows(r: Record, file: str | None) -> dict[str, list[dict[str, Any]]]:
 def _reference_rows() -> dict[str, list[dict[str, Any]]]:
     return {
         "actors": [
-            {"code": a.code, "name": a.name, "actor_type": a.actor_type, "region": a.region,
-             "note": a.note}
+            {
+                "code": a.code,
+                "name": a.name,
+                "actor_type": a.actor_type,
+                "region": a.region,
+                "note": a.note,
+            }
             for a in registry().values()
         ],
         "bloc_memberships": [
-            {"bloc": m.bloc, "member": m.member, "joined": m.joined, "left_on": m.left,
-             "note": m.note}
+            {
+                "bloc": m.bloc,
+                "member": m.member,
+                "joined": m.joined,
+                "left_on": m.left,
+                "note": m.note,
+            }
             for m in bloc_memberships()
         ],
     }
@@ -207,7 +260,11 @@ def build_atlas(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> Bui
     tables |= _reference_rows()
     n_imported = sum(r.provenance == "imported" for r in report.records)
     result = BuildResult(
-        report, imports, len(report.records), len(report.records) - n_imported, n_imported,
+        report,
+        imports,
+        len(report.records),
+        len(report.records) - n_imported,
+        n_imported,
         fingerprint(root),
     )
     with tempfile.TemporaryDirectory(prefix="migdip-") as tmp, transaction(con):
@@ -216,8 +273,14 @@ def build_atlas(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> Bui
             _bulk_insert(con, table, tables[table], Path(tmp))
         con.execute(
             "INSERT INTO atlas_builds VALUES (?, ?, ?, ?, ?, ?)",
-            [datetime.now(UTC).replace(tzinfo=None), result.n_records, result.n_curated,
-             result.n_imported, str(root), result.fingerprint],
+            [
+                datetime.now(UTC).replace(tzinfo=None),
+                result.n_records,
+                result.n_curated,
+                result.n_imported,
+                str(root),
+                result.fingerprint,
+            ],
         )
     return result
 
@@ -235,4 +298,3 @@ def ensure_atlas(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> No
     """Build the Atlas if the warehouse has none or an outdated one."""
     if not is_current(con, root):
         build_atlas(con, root)
-

@@ -58,7 +58,7 @@ class Report:
 
 
 def _show(value: Any, limit: int = 80) -> str:
-    text = repr(value) if not isinstance(value, str) else repr(value)
+    text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -145,7 +145,9 @@ def record_problems(file: str, record: Record) -> list[Problem]:
     problems: list[Problem] = []
     source_ids = [s.id for s in record.sources]
     for sid in {s for s in source_ids if source_ids.count(s) > 1}:
-        problems.append(Problem(file, "sources", sid, "source id is used twice; ids must be unique"))
+        problems.append(
+            Problem(file, "sources", sid, "source id is used twice; ids must be unique")
+        )
     known = ", ".join(source_ids)
     for path, refs, has_figure in _figure_sources(record):
         for ref in refs:
@@ -197,7 +199,12 @@ def _party_problems(
         out = []
         if not re.fullmatch(r"ns:[a-z0-9][a-z0-9-]*", actor):
             out.append(
-                Problem(file, f"{where}.actor", actor, "accepted: ns:<slug> in lower case, e.g. ns:sea-watch")
+                Problem(
+                    file,
+                    f"{where}.actor",
+                    actor,
+                    "accepted: ns:<slug> in lower case, e.g. ns:sea-watch",
+                )
             )
         if not name:
             out.append(Problem(file, f"{where}.name", "", "a non-state actor needs a name"))
@@ -242,9 +249,7 @@ def load_file(path: Path, root: Path | None = None) -> tuple[Record | None, list
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [Problem(name, "", "", f"not valid YAML: {where}{problem}")]
     if not isinstance(data, dict):
-        return None, [
-            Problem(name, "", _show(data), "a record file must hold a mapping of fields")
-        ]
+        return None, [Problem(name, "", _show(data), "a record file must hold a mapping of fields")]
     try:
         record = Record.model_validate(data)
     except ValidationError as exc:
@@ -272,9 +277,7 @@ def collection_problems(records: list[Record], files: dict[str, list[str]]) -> l
     problems: list[Problem] = []
     for rid, where in files.items():
         if len(where) > 1:
-            problems.append(
-                Problem(where[1], "id", rid, f"duplicate id: also used by {where[0]}")
-            )
+            problems.append(Problem(where[1], "id", rid, f"duplicate id: also used by {where[0]}"))
     ids = {r.id for r in records}
     first = {rid: where[0] for rid, where in files.items()}
     for r in records:
@@ -303,6 +306,8 @@ def likely_duplicates(records: list[Record], first: dict[str, str]) -> list[Prob
             for b in group[a_i + 1 :]:
                 if a.provenance == b.provenance == "imported":
                     continue  # a dataset may hold several agreements of a pair in one year
+                if b.id in a.related or a.id in b.related:
+                    continue  # linked on purpose: known to be distinct or the same act
                 same_instruments = set(a.instruments) == set(b.instruments)
                 similar = difflib.SequenceMatcher(None, a.title.lower(), b.title.lower()).ratio()
                 if (same_instruments and a.date_start == b.date_start) or similar > 0.85:

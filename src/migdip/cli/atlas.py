@@ -54,8 +54,13 @@ def _print_records(rows: list[dict[str, Any]], total: int, title: str) -> None:
         table.add_column(column, overflow="fold")
     for r in rows:
         table.add_row(
-            r["id"], str(r["year"]), r["title"][:70], ", ".join(r["instruments"]),
-            ", ".join(r["parties"]), r["approach"], r["status"],
+            r["id"],
+            str(r["year"]),
+            r["title"][:70],
+            ", ".join(r["instruments"]),
+            ", ".join(r["parties"]),
+            r["approach"],
+            r["status"],
         )
     console.print(table)
 
@@ -63,19 +68,43 @@ def _print_records(rows: list[dict[str, Any]], total: int, title: str) -> None:
 @app.command("search")
 @handle_errors
 def search_cmd(
-    text: Text = None, kind: Kind = None, instrument: Instrument = None, party: Party = None,
-    role: Role = None, position: Position = None, approach: Approach = None,
-    region: Region = None, year_from: YearFrom = None, year_to: YearTo = None,
-    status: Status = None, dataset: Dataset = None, limit: Limit = 20, offset: Offset = 0,
-    sort: Sort = None, warehouse: WarehouseOpt = None, records: RecordsOpt = None,
+    text: Text = None,
+    kind: Kind = None,
+    instrument: Instrument = None,
+    party: Party = None,
+    role: Role = None,
+    position: Position = None,
+    approach: Approach = None,
+    region: Region = None,
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    status: Status = None,
+    dataset: Dataset = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+    sort: Sort = None,
+    warehouse: WarehouseOpt = None,
+    records: RecordsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Full-text and faceted search of the Atlas."""
     atlas = _atlas(warehouse, records)
     result = atlas.search(
-        text, limit=limit, offset=offset, sort=sort, kind=kind, instrument=instrument,
-        party=party, role=role, position=position, approach=approach, region=region,
-        year_from=year_from, year_to=year_to, status=status, dataset=dataset,
+        text,
+        limit=limit,
+        offset=offset,
+        sort=sort,
+        kind=kind,
+        instrument=instrument,
+        party=party,
+        role=role,
+        position=position,
+        approach=approach,
+        region=region,
+        year_from=year_from,
+        year_to=year_to,
+        status=status,
+        dataset=dataset,
     )
     if as_json:
         emit_json({"total": result.total, "records": result.records, "facets": result.facets})
@@ -89,16 +118,44 @@ def search_cmd(
 @app.command("list")
 @handle_errors
 def list_cmd(
-    kind: Kind = None, instrument: Instrument = None, party: Party = None, role: Role = None,
-    position: Position = None, approach: Approach = None, region: Region = None,
-    year_from: YearFrom = None, year_to: YearTo = None, status: Status = None,
-    dataset: Dataset = None, limit: Limit = 50, offset: Offset = 0, sort: Sort = None,
-    warehouse: WarehouseOpt = None, records: RecordsOpt = None, as_json: JsonOpt = False,
+    kind: Kind = None,
+    instrument: Instrument = None,
+    party: Party = None,
+    role: Role = None,
+    position: Position = None,
+    approach: Approach = None,
+    region: Region = None,
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    status: Status = None,
+    dataset: Dataset = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    sort: Sort = None,
+    warehouse: WarehouseOpt = None,
+    records: RecordsOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """List Atlas records (facets filter; no text query)."""
     search_cmd(
-        None, kind, instrument, party, role, position, approach, region, year_from, year_to,
-        status, dataset, limit, offset, sort, warehouse, records, as_json=as_json,
+        None,
+        kind,
+        instrument,
+        party,
+        role,
+        position,
+        approach,
+        region,
+        year_from,
+        year_to,
+        status,
+        dataset,
+        limit,
+        offset,
+        sort,
+        warehouse,
+        records,
+        as_json=as_json,
     )
 
 
@@ -106,7 +163,9 @@ def list_cmd(
 @handle_errors
 def show_cmd(
     record_id: Annotated[str, typer.Argument(help="Record id.")],
-    warehouse: WarehouseOpt = None, records: RecordsOpt = None, as_json: JsonOpt = False,
+    warehouse: WarehouseOpt = None,
+    records: RecordsOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Show one record with its parties, terms, outcome and sources."""
     doc = _atlas(warehouse, records).get(record_id)
@@ -114,8 +173,10 @@ def show_cmd(
         emit_json(doc)
         return
     console.print(f"[bold]{doc['title']}[/] ({doc['id']})")
-    console.print(f"{doc['kind']} · {', '.join(doc['instruments'])} · {doc['date_start']}"
-                  + (f" to {doc['date_end']}" if doc.get("date_end") else ""))
+    console.print(
+        f"{doc['kind']} · {', '.join(doc['instruments'])} · {doc['date_start']}"
+        + (f" to {doc['date_end']}" if doc.get("date_end") else "")
+    )
     console.print(doc["summary"], highlight=False)
     for p in doc["parties"]:
         gives = ", ".join(i["type"] for i in p.get("gives", [])) or "-"
@@ -130,8 +191,9 @@ def show_cmd(
         "Status: " + " -> ".join(f"{e['status']} ({e['date']})" for e in doc["outcome"]["status"])
     )
     for s in doc["sources"]:
-        console.print(f"  [{s['id']}] {s['title']}, {s.get('publisher', '')} {s['url']}",
-                      highlight=False)
+        console.print(
+            f"  [{s['id']}] {s['title']}, {s.get('publisher', '')} {s['url']}", highlight=False
+        )
 
 
 @app.command("export")
@@ -140,17 +202,37 @@ def export_cmd(
     output: Annotated[Path, typer.Argument(help="File to write.")],
     fmt: Annotated[str, typer.Option("--format", help="csv, json or parquet.")] = "csv",
     text: Annotated[str | None, typer.Option("--text", help="Full-text filter.")] = None,
-    kind: Kind = None, instrument: Instrument = None, party: Party = None, role: Role = None,
-    position: Position = None, approach: Approach = None, region: Region = None,
-    year_from: YearFrom = None, year_to: YearTo = None, status: Status = None,
-    dataset: Dataset = None, warehouse: WarehouseOpt = None, records: RecordsOpt = None,
+    kind: Kind = None,
+    instrument: Instrument = None,
+    party: Party = None,
+    role: Role = None,
+    position: Position = None,
+    approach: Approach = None,
+    region: Region = None,
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    status: Status = None,
+    dataset: Dataset = None,
+    warehouse: WarehouseOpt = None,
+    records: RecordsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Export records (all, or those matching the facets) as CSV, JSON or Parquet."""
     n = _atlas(warehouse, records).export(
-        output, fmt, text=text, kind=kind, instrument=instrument, party=party, role=role,
-        position=position, approach=approach, region=region, year_from=year_from,
-        year_to=year_to, status=status, dataset=dataset,
+        output,
+        fmt,
+        text=text,
+        kind=kind,
+        instrument=instrument,
+        party=party,
+        role=role,
+        position=position,
+        approach=approach,
+        region=region,
+        year_from=year_from,
+        year_to=year_to,
+        status=status,
+        dataset=dataset,
     )
     if as_json:
         emit_json({"written": str(output), "format": fmt, "records": n})
@@ -195,8 +277,10 @@ def build_cmd(
     atlas = Atlas(warehouse=warehouse, records=records, auto_build=False)
     result = atlas.rebuild()
     payload = {
-        "records": result.n_records, "curated": result.n_curated,
-        "imported": result.n_imported, "warnings": len(result.report.warnings),
+        "records": result.n_records,
+        "curated": result.n_curated,
+        "imported": result.n_imported,
+        "warnings": len(result.report.warnings),
         "fingerprint": result.fingerprint,
     }
     if as_json:
@@ -236,15 +320,28 @@ def stats_cmd(
 @app.command("timeline")
 @handle_errors
 def timeline_cmd(
-    text: Text = None, instrument: Instrument = None, party: Party = None,
-    approach: Approach = None, region: Region = None, dataset: Dataset = None,
-    year_from: YearFrom = None, year_to: YearTo = None,
-    warehouse: WarehouseOpt = None, records: RecordsOpt = None, as_json: JsonOpt = False,
+    text: Text = None,
+    instrument: Instrument = None,
+    party: Party = None,
+    approach: Approach = None,
+    region: Region = None,
+    dataset: Dataset = None,
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    warehouse: WarehouseOpt = None,
+    records: RecordsOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Records per year, by kind and approach."""
     rows = _atlas(warehouse, records).timeline(
-        text=text, instrument=instrument, party=party, approach=approach, region=region,
-        dataset=dataset, year_from=year_from, year_to=year_to,
+        text=text,
+        instrument=instrument,
+        party=party,
+        approach=approach,
+        region=region,
+        dataset=dataset,
+        year_from=year_from,
+        year_to=year_to,
     )
     if as_json:
         emit_json(rows)
@@ -262,15 +359,29 @@ def timeline_cmd(
 @handle_errors
 def network_cmd(
     output: Annotated[Path | None, typer.Option("--graphml", help="Write GraphML here.")] = None,
-    text: Text = None, instrument: Instrument = None, party: Party = None,
-    approach: Approach = None, region: Region = None, dataset: Dataset = None,
-    year_from: YearFrom = None, year_to: YearTo = None, top: Annotated[int, typer.Option()] = 15,
-    warehouse: WarehouseOpt = None, records: RecordsOpt = None, as_json: JsonOpt = False,
+    text: Text = None,
+    instrument: Instrument = None,
+    party: Party = None,
+    approach: Approach = None,
+    region: Region = None,
+    dataset: Dataset = None,
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    top: Annotated[int, typer.Option()] = 15,
+    warehouse: WarehouseOpt = None,
+    records: RecordsOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Who deals with whom: actors and the records that link them (JSON or GraphML)."""
     net = _atlas(warehouse, records).network(
-        text=text, instrument=instrument, party=party, approach=approach, region=region,
-        dataset=dataset, year_from=year_from, year_to=year_to,
+        text=text,
+        instrument=instrument,
+        party=party,
+        approach=approach,
+        region=region,
+        dataset=dataset,
+        year_from=year_from,
+        year_to=year_to,
     )
     if output is not None:
         write_text(output, network_graphml(net))
@@ -298,7 +409,9 @@ def codebook_cmd(
     from migdip.atlas.codebook import fields, terms
 
     if as_json:
-        emit_json({"fields": [f.__dict__ for f in fields()], "terms": [t.__dict__ for t in terms()]})
+        emit_json(
+            {"fields": [f.__dict__ for f in fields()], "terms": [t.__dict__ for t in terms()]}
+        )
         return
     text = render_markdown()
     if output is None:

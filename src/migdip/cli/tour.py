@@ -43,15 +43,19 @@ def tour_cmd(
     if tour.record:
         r = tour.record
         console.print(Panel(r["summary"], title=f"{r['title']} ({r['id']})", expand=False))
-    console.print("Curated records by decade: " + ", ".join(f"{d} {n}" for d, n in tour.decades.items()))
+    console.print(
+        "Curated records by decade: " + ", ".join(f"{d} {n}" for d, n in tour.decades.items())
+    )
     table = Table(title="Who deals with whom most often (curated records)", title_justify="left")
     for column in ("actor", "actor", "records", "coercive"):
         table.add_column(column)
     for e in tour.top_links:
         table.add_row(e["source"], e["target"], str(e["weight"]), str(e["coercive"]))
     console.print(table)
-    console.print("Next: `migdip atlas search TEXT --region africa`, `migdip atlas show ID`, "
-                  "`migdip atlas export atlas.csv`, `migdip --help`.")
+    console.print(
+        "Next: `migdip atlas search TEXT --region africa`, `migdip atlas show ID`, "
+        "`migdip atlas export atlas.csv`, `migdip --help`."
+    )
 
 
 @handle_errors

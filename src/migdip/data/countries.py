@@ -83,7 +83,9 @@ def bloc_memberships() -> tuple[Membership, ...]:
     """Dated memberships of blocs (the EU's accessions and exits so far)."""
     with (_HERE / "bloc_memberships.csv").open(encoding="utf-8", newline="") as fh:
         return tuple(
-            Membership(r["bloc"], r["member"], r["joined"], r["left"] or None, r["source"], r["note"])
+            Membership(
+                r["bloc"], r["member"], r["joined"], r["left"] or None, r["source"], r["note"]
+            )
             for r in csv.DictReader(fh)
         )
 

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The main job: set up migdip in ./.venv (first run only), build the warehouse from the bundled
+# records and data, and take the tour of the Atlas. Extra arguments go to `migdip tour`.
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ ! -x .venv/bin/migdip ]; then
+  python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e .
+fi
+exec .venv/bin/migdip tour "$@"

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The test command: install migdip with its development tools in ./.venv, then lint, type-check,
+# run the test suite (warnings are errors) and print the benchmark figures.
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".[dev]"
+export MIGDIP_WAREHOUSE="${MIGDIP_WAREHOUSE:-$(mktemp -d)/migdip-test.duckdb}"
+.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff format --check src tests benchmarks
+.venv/bin/mypy
+.venv/bin/pytest -q "$@"
+.venv/bin/python benchmarks/atlas_bench.py
