@@ -7,11 +7,14 @@ transaction, so a failing migration leaves the warehouse as it was.
 
 from __future__ import annotations
 
+import json
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -76,6 +79,66 @@ MIGRATIONS: tuple[Migration, ...] = (
                 built_at TIMESTAMP NOT NULL, n_records INTEGER NOT NULL,
                 n_curated INTEGER NOT NULL, n_imported INTEGER NOT NULL,
                 records_dir VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL)""",
+        ),
+    ),
+    Migration(
+        "0002_datasets",
+        (
+            """CREATE TABLE datasets (
+                id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, publisher VARCHAR NOT NULL,
+                version VARCHAR, licence VARCHAR, source VARCHAR, format VARCHAR,
+                coverage VARCHAR, rows BIGINT NOT NULL, checksum VARCHAR NOT NULL,
+                file VARCHAR NOT NULL, ingested_at TIMESTAMP NOT NULL)""",
+            """CREATE TABLE undesa_stock (
+                destination VARCHAR NOT NULL, year INTEGER NOT NULL, origin VARCHAR NOT NULL,
+                sex VARCHAR NOT NULL, migrants DOUBLE NOT NULL, basis_foreign_born BOOLEAN,
+                basis_citizenship BOOLEAN, includes_refugees BOOLEAN, imputed BOOLEAN)""",
+            """CREATE TABLE unhcr_population (
+                year INTEGER NOT NULL, origin VARCHAR NOT NULL, asylum VARCHAR NOT NULL,
+                refugees DOUBLE, asylum_seekers DOUBLE, returned_refugees DOUBLE, idps DOUBLE,
+                returned_idps DOUBLE, stateless DOUBLE, ooc DOUBLE, oip DOUBLE, hst DOUBLE)""",
+            """CREATE TABLE unhcr_solutions (
+                year INTEGER NOT NULL, origin VARCHAR NOT NULL, asylum VARCHAR NOT NULL,
+                returned_refugees DOUBLE, resettlement DOUBLE, naturalisation DOUBLE,
+                returned_idps DOUBLE)""",
+            """CREATE TABLE unhcr_flows (
+                year INTEGER NOT NULL, origin VARCHAR NOT NULL, asylum VARCHAR NOT NULL,
+                refugees DOUBLE, asylum_seekers DOUBLE, refugee_like DOUBLE, oip DOUBLE)""",
+            """CREATE TABLE unhcr_asylum_applications (
+                year INTEGER NOT NULL, origin VARCHAR NOT NULL, asylum VARCHAR NOT NULL,
+                procedure_type VARCHAR, app_type VARCHAR, dec_level VARCHAR, app_pc VARCHAR,
+                applied DOUBLE)""",
+            """CREATE TABLE unhcr_asylum_decisions (
+                year INTEGER NOT NULL, origin VARCHAR NOT NULL, asylum VARCHAR NOT NULL,
+                procedure_type VARCHAR, dec_level VARCHAR, dec_pc VARCHAR,
+                dec_recognized DOUBLE, dec_other DOUBLE, dec_rejected DOUBLE, dec_closed DOUBLE,
+                dec_total DOUBLE)""",
+            """CREATE TABLE unhcr_countries (
+                iso3 VARCHAR, unhcr_code VARCHAR NOT NULL, name VARCHAR NOT NULL,
+                unhcr_region VARCHAR)""",
+            """CREATE TABLE wdi (
+                iso3 VARCHAR NOT NULL, indicator VARCHAR NOT NULL, year INTEGER NOT NULL,
+                value DOUBLE)""",
+            """CREATE TABLE wb_remittances (
+                sender VARCHAR NOT NULL, receiver VARCHAR NOT NULL, year INTEGER NOT NULL,
+                usd_millions DOUBLE NOT NULL)""",
+            """CREATE TABLE wb_migrant_stock (
+                origin VARCHAR NOT NULL, destination VARCHAR NOT NULL, year INTEGER NOT NULL,
+                migrants DOUBLE NOT NULL)""",
+            """CREATE TABLE frontex_detections (
+                route VARCHAR NOT NULL, border_type VARCHAR, nationality VARCHAR NOT NULL,
+                month VARCHAR NOT NULL, detections DOUBLE NOT NULL)""",
+            """CREATE TABLE iom_missing_migrants (
+                date DATE NOT NULL, type VARCHAR, route VARCHAR, country VARCHAR, dead DOUBLE,
+                cause VARCHAR, survivors DOUBLE, nationalities VARCHAR[], location VARCHAR,
+                lon DOUBLE, lat DOUBLE)""",
+            """CREATE TABLE eurostat_asylum (
+                destination VARCHAR NOT NULL, year INTEGER NOT NULL, nationality VARCHAR NOT NULL,
+                sex VARCHAR NOT NULL, applications DOUBLE)""",
+            """CREATE TABLE capital_distances (
+                orig VARCHAR NOT NULL, dest VARCHAR NOT NULL, km DOUBLE NOT NULL)""",
+            """CREATE TABLE common_language (
+                orig VARCHAR NOT NULL, dest VARCHAR NOT NULL, common BOOLEAN NOT NULL)""",
         ),
     ),
 )
@@ -160,3 +223,22 @@ def open_warehouse(
     if not read_only:
         migrate(con)
     return con
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows at once (through a temporary newline-delimited JSON file, which DuckDB
+    reads far faster than row-by-row inserts). Columns are matched by the table's own schema."""
+    if not rows:
+        return
+    columns = con.execute(f"DESCRIBE {table}").fetchall()
+    spec = "{" + ", ".join(f"'{c[0]}': '{c[1]}'" for c in columns) + "}"
+    with tempfile.TemporaryDirectory(prefix="migdip-") as tmp:
+        path = Path(tmp) / "rows.ndjson"
+        with path.open("w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        con.execute(
+            f"INSERT INTO {table} SELECT * FROM read_json(?, format='newline_delimited', "
+            f"columns={spec})",
+            [str(path)],
+        )

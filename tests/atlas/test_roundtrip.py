@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from migdip.atlas.model import Record
 from migdip.atlas.query import get_record
-from migdip.atlas.store import _bulk_insert, record_rows
+from migdip.atlas.store import record_rows
 from migdip.atlas.validate import record_problems
-from migdip.warehouse import open_warehouse
+from migdip.warehouse import insert_rows, open_warehouse
 from tests.atlas.strategies import records
 
 
@@ -33,7 +31,7 @@ def test_generated_records_pass_cross_field_checks(record: Record) -> None:
 def test_warehouse_round_trip(tmp_path: Path, record: Record) -> None:
     con = open_warehouse(":memory:")
     for table, rows in record_rows(record, "x.yaml").items():
-        _bulk_insert(con, table, rows, tmp_path)
+        insert_rows(con, table, rows)
     doc = get_record(con, record.id)
     for key in ("file",):
         doc.pop(key)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +18,7 @@ from migdip.atlas.validate import Report, validate_records
 from migdip.data.countries import bloc_memberships
 from migdip.errors import MigdipError
 from migdip.paths import records_dir
-from migdip.warehouse import transaction
+from migdip.warehouse import insert_rows, transaction
 
 ATLAS_TABLES = (
     "atlas_records",
@@ -224,25 +222,6 @@ def _reference_rows() -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def _bulk_insert(
-    con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]], tmp: Path
-) -> None:
-    """Insert many rows at once through a newline-delimited JSON file (fast in DuckDB)."""
-    if not rows:
-        return
-    columns = con.execute(f"DESCRIBE {table}").fetchall()
-    path = tmp / f"{table}.ndjson"
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    spec = "{" + ", ".join(f"'{c[0]}': '{c[1]}'" for c in columns) + "}"
-    con.execute(
-        f"INSERT INTO {table} SELECT * FROM read_json(?, format='newline_delimited', "
-        f"columns={spec})",
-        [str(path)],
-    )
-
-
 def build_atlas(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> BuildResult:
     """Validate everything, then replace the Atlas tables in one transaction.
 
@@ -267,10 +246,10 @@ def build_atlas(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> Bui
         n_imported,
         fingerprint(root),
     )
-    with tempfile.TemporaryDirectory(prefix="migdip-") as tmp, transaction(con):
+    with transaction(con):
         for table in ATLAS_TABLES:
             con.execute(f"DELETE FROM {table}")
-            _bulk_insert(con, table, tables[table], Path(tmp))
+            insert_rows(con, table, tables[table])
         con.execute(
             "INSERT INTO atlas_builds VALUES (?, ?, ?, ?, ?, ?)",
             [

@@ -99,3 +99,15 @@ def members(bloc: str, year: int) -> list[str]:
         and int(m.joined[:4]) <= year
         and (m.left is None or int(m.left[:4]) >= year)
     )
+
+
+@cache
+def reference_names() -> dict[str, str]:
+    """Every name variant of the reference table (lower case) -> ISO3 code."""
+    out: dict[str, str] = {}
+    for row in _reference_rows():
+        if row["iso3"] and row["iso3"] not in NON_STATE_CODES:
+            for key in ("name", "name_sort", "name_text"):
+                if row[key]:
+                    out[row[key].strip().lower()] = row["iso3"]
+    return out

@@ -1,0 +1,111 @@
+"""Ingest datasets into the warehouse: check everything first, then replace atomically.
+
+A file is read and checked into a staging table; only then, in one transaction, the dataset's
+table is emptied and refilled and its provenance row replaced. A file that fails any check leaves
+the warehouse exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from migdip.data.registry import DATASETS, Dataset, dataset
+from migdip.warehouse import transaction
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    id: str
+    rows: int
+    format: str
+    coverage: str
+    checksum: str
+    file: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, path: Path | str | None = None
+) -> IngestResult:
+    """Read ``path`` (default: the bundled file) into the dataset's table, all or nothing."""
+    spec: Dataset = dataset(dataset_id)
+    source = Path(path) if path is not None else spec.bundled
+    fmt = spec.stage(con, source)
+    columns = ", ".join(spec.columns)
+    stats = con.execute(f"SELECT count(*), {spec.coverage_sql} FROM _staged").fetchone()
+    rows, coverage = (int(stats[0]), str(stats[1])) if stats else (0, "")
+    checksum = sha256(source)
+    with transaction(con):
+        con.execute(f"DELETE FROM {spec.table}")
+        con.execute(f"INSERT INTO {spec.table} ({columns}) SELECT {columns} FROM _staged")
+        con.execute("DELETE FROM datasets WHERE id = ?", [spec.id])
+        con.execute(
+            "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                spec.id,
+                spec.title,
+                spec.publisher,
+                spec.version,
+                spec.licence,
+                spec.source,
+                fmt,
+                coverage,
+                rows,
+                checksum,
+                source.name,
+                datetime.now(UTC).replace(tzinfo=None),
+            ],
+        )
+    con.execute("DROP TABLE IF EXISTS _staged")
+    return IngestResult(spec.id, rows, fmt, coverage, checksum, source.name)
+
+
+def missing_datasets(con: duckdb.DuckDBPyConnection) -> list[str]:
+    have = {str(r[0]) for r in con.execute("SELECT id FROM datasets").fetchall()}
+    return [d for d in DATASETS if d not in have]
+
+
+def ensure_datasets(con: duckdb.DuckDBPyConnection) -> list[IngestResult]:
+    """Ingest every bundled dataset the warehouse does not hold yet (first use)."""
+    return [ingest(con, d) for d in missing_datasets(con)]
+
+
+def list_datasets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The provenance table: one row per dataset, ingested or not."""
+    cur = con.execute("SELECT * FROM datasets ORDER BY id")
+    names = [d[0] for d in cur.description or []]
+    have = {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
+    out = []
+    for spec in DATASETS.values():
+        row = have.get(spec.id) or {
+            "id": spec.id,
+            "title": spec.title,
+            "publisher": spec.publisher,
+            "version": spec.version,
+            "licence": spec.licence,
+            "source": spec.source,
+            "format": None,
+            "coverage": None,
+            "rows": 0,
+            "checksum": None,
+            "file": spec.file,
+            "ingested_at": None,
+        }
+        out.append(row | {"formats": list(spec.formats)})
+    return out
