@@ -24,11 +24,9 @@ def test_generated_records_pass_cross_field_checks(record: Record) -> None:
     assert record_problems("x.yaml", record) == []
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=25, deadline=None)
 @given(records())
-def test_warehouse_round_trip(tmp_path: Path, record: Record) -> None:
+def test_warehouse_round_trip(record: Record) -> None:
     con = open_warehouse(":memory:")
     for table, rows in record_rows(record, "x.yaml").items():
         insert_rows(con, table, rows)
