@@ -35,3 +35,14 @@ def records_copy(tmp_path: Path) -> Path:
     (root / "2016").mkdir(parents=True)
     shutil.copy(EXAMPLE, root / "2016" / EXAMPLE.name)
     return root
+
+
+@pytest.fixture(scope="session")
+def data_con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A warehouse with every bundled dataset ingested (once per test session)."""
+    from migdip.data.ingest import ensure_datasets
+
+    con = open_warehouse(tmp_path_factory.mktemp("data") / "data.duckdb")
+    ensure_datasets(con)
+    yield con
+    con.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from migdip.cli import atlas, tour
+from migdip.cli import atlas, data, tour
 
 app = typer.Typer(
     name="migdip",
@@ -13,6 +13,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(atlas.app, name="atlas")
+app.add_typer(data.app, name="data")
 app.command("tour")(tour.tour_cmd)
 app.command("migrations")(tour.migrations_cmd)
 

@@ -91,7 +91,7 @@ def find_header(path: Path, formats: tuple[CsvFormat, ...]) -> tuple[CsvFormat, 
     """The format whose columns the file has, the 0-based header line, and the header."""
     depth = max(f.header_search_lines for f in formats)
     lines = _lines(path, depth)
-    best: tuple[int, CsvFormat, list[str]] | None = None
+    best: tuple[float, CsvFormat, list[str]] | None = None
     for index, line in enumerate(lines):
         if not line.strip():
             continue
@@ -102,8 +102,9 @@ def find_header(path: Path, formats: tuple[CsvFormat, ...]) -> tuple[CsvFormat, 
             missing = [c.source for c in fmt.columns if c.source not in header]
             if not missing:
                 return fmt, index, header
-            if best is None or len(missing) < best[0]:
-                best = (len(missing), fmt, header)
+            share_missing = len(missing) / len(fmt.columns)
+            if best is None or share_missing < best[0]:
+                best = (share_missing, fmt, header)
     if best is None:
         raise LoadError(f"{path}: no header line found; accepted formats: {_names(formats)}")
     _, fmt, header = best
@@ -189,7 +190,8 @@ def stage_csv(
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _raw AS SELECT row_number() OVER () AS _row, * FROM "
             f"read_csv(?, header = true, all_varchar = true, skip = {header_line}, "
-            f"strict_mode = true, nullstr = [{nulls}], null_padding = false)",
+            f"strict_mode = true, nullstr = [{nulls}], null_padding = false, delim = ',', "
+            "quote = '\"', escape = '\"')",
             [str(path)],
         )
     except duckdb.Error as exc:
