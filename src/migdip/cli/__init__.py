@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from migdip.cli import atlas, data, tour
+from migdip.cli import atlas, data, indicators, tour
 
 app = typer.Typer(
     name="migdip",
@@ -14,6 +14,10 @@ app = typer.Typer(
 )
 app.add_typer(atlas.app, name="atlas")
 app.add_typer(data.app, name="data")
+app.add_typer(indicators.app, name="indicators")
+app.command("dyad")(indicators.dyad_cmd)
+app.command("leverage")(indicators.leverage_cmd)
+app.command("country")(indicators.country_cmd)
 app.command("tour")(tour.tour_cmd)
 app.command("migrations")(tour.migrations_cmd)
 
