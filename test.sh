@@ -14,3 +14,4 @@ export MIGDIP_WAREHOUSE="${MIGDIP_WAREHOUSE:-$(mktemp -d)/migdip-test.duckdb}"
 .venv/bin/mypy
 .venv/bin/pytest -q "$@"
 .venv/bin/python benchmarks/atlas_bench.py
+.venv/bin/python benchmarks/data_bench.py

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migdip.atlas import Atlas
+from migdip.data.ingest import list_datasets
+from migdip.indicators import Indicators
 
 EXAMPLE_SEARCHES: tuple[tuple[str, dict[str, Any]], ...] = (
     ("Deployment bans by origin states", {"instrument": "deployment_ban"}),
@@ -30,6 +32,8 @@ class Tour:
     record: dict[str, Any] | None = None
     decades: dict[str, int] = field(default_factory=dict)
     top_links: list[dict[str, Any]] = field(default_factory=list)
+    datasets: list[dict[str, Any]] = field(default_factory=list)
+    leverage: dict[str, Any] = field(default_factory=dict)
 
 
 def run_tour(atlas: Atlas, per_search: int = 5) -> Tour:
@@ -42,4 +46,10 @@ def run_tour(atlas: Atlas, per_search: int = 5) -> Tour:
     tour.record = atlas.get(EXAMPLE_RECORD)
     tour.decades = dict(sorted(tour.stats["curated_by"]["decade"].items()))
     tour.top_links = atlas.network(dataset="curated").edges[:10]
+    indicators = Indicators(con=atlas.con)
+    tour.datasets = [
+        {k: d[k] for k in ("id", "publisher", "coverage", "rows", "licence")}
+        for d in list_datasets(atlas.con)
+    ]
+    tour.leverage = indicators.leverage_over("EU", year=2016, top=5)
     return tour

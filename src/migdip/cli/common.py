@@ -56,7 +56,7 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             if kwargs.get("as_json"):
                 emit_json({"error": {"type": type(exc).__name__, "message": str(exc)}})
             else:
-                err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+                err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper

@@ -10,7 +10,7 @@ from rich.table import Table
 from migdip.atlas import Atlas
 from migdip.cli.common import JsonOpt, RecordsOpt, WarehouseOpt, console, emit_json, handle_errors
 from migdip.paths import default_warehouse_path
-from migdip.tour import run_tour
+from migdip.tour import Tour, run_tour
 from migdip.warehouse import applied_migrations, open_warehouse
 
 
@@ -52,9 +52,10 @@ def tour_cmd(
     for e in tour.top_links:
         table.add_row(e["source"], e["target"], str(e["weight"]), str(e["coercive"]))
     console.print(table)
+    _print_data(tour)
     console.print(
         "Next: `migdip atlas search TEXT --region africa`, `migdip atlas show ID`, "
-        "`migdip atlas export atlas.csv`, `migdip --help`."
+        "`migdip dyad PHL KWT`, `migdip country TUR`, `migdip --help`."
     )
 
 
@@ -68,3 +69,26 @@ def migrations_cmd(warehouse: WarehouseOpt = None, as_json: JsonOpt = False) -> 
     else:
         for name in names:
             console.print(name)
+
+
+def _print_data(tour: Tour) -> None:
+    table = Table(title="Real data in the warehouse (migdip data list)", title_justify="left")
+    for column in ("dataset", "publisher", "coverage", "rows"):
+        table.add_column(column)
+    for d in tour.datasets:
+        table.add_row(d["id"], d["publisher"], d["coverage"] or "-", f"{d['rows']:,}")
+    console.print(table)
+    table = Table(
+        title="Leverage over the EU in 2016 (migdip leverage --over EU --year 2016)",
+        title_justify="left",
+    )
+    for column in ("partner", "score", "route", "hosting", "workers", "remittances", "power"):
+        table.add_column(column, justify="right")
+    for p in tour.leverage["partners"]:
+        c = p["components"]
+        cells = ("-" if c[k] is None else f"{c[k]:.2f}" for k in LEVERAGE_PARTS)
+        table.add_row(p["partner"], f"{p['leverage']:.1f}", *cells)
+    console.print(table)
+
+
+LEVERAGE_PARTS = ("route", "hosting", "workers", "remittances", "power")

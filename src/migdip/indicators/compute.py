@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from migdip.data.countries import bloc_memberships, states
+from migdip.data.countries import bloc_memberships, members, states
 from migdip.errors import InputError
 from migdip.indicators.catalogue import parameters
 
@@ -85,15 +85,9 @@ def prepare(
             [year],
         ),
     )
-    members = [(s, s) for s in states()]
-    for m in bloc_memberships():
-        if (
-            m.bloc in blocs
-            and int(m.joined[:4]) <= year
-            and (m.left is None or int(m.left[:4]) > year)
-        ):
-            members.append((m.bloc, m.member))
-    _pairs_table(con, "_members", ("entity", "member"), members)
+    entities = [(s, s) for s in states()]
+    entities += [(bloc, member) for bloc in blocs for member in members(bloc, year)]
+    _pairs_table(con, "_members", ("entity", "member"), entities)
     _pairs_table(con, "_routes", ("route", "transit"), list(route_transit()))
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _wdi AS
@@ -147,10 +141,12 @@ def _data_version(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _cached_years(con: duckdb.DuckDBPyConnection, key: str) -> Years | None:
-    try:
-        row = con.execute("SELECT key, desa, unhcr, frontex FROM _prepared_for").fetchone()
-    except duckdb.CatalogException:
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = '_prepared_for'"
+    ).fetchone()
+    if not exists or exists[0] == 0:
         return None
+    row = con.execute("SELECT key, desa, unhcr, frontex FROM _prepared_for").fetchone()
     if row is None or row[0] != key:
         return None
     return Years(int(key.split("|")[0]), row[1], row[2], row[3])
@@ -327,8 +323,10 @@ def pair_table(
     return con.table("_pairs")
 
 
-def state_table(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
-    """State indicators (and positions) for every entity of the prepared year."""
+def state_table(
+    con: duckdb.DuckDBPyConnection, entities: list[str] | None = None
+) -> duckdb.DuckDBPyRelation:
+    """State indicators (and positions) for the entities of the prepared year (default: all)."""
     p = parameters()
     pos = p["positions"]
     k = p["saturation"]
@@ -375,6 +373,7 @@ def state_table(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
         LEFT JOIN apps ON apps.entity = e.entity
         LEFT JOIN exposure x ON x.entity = e.entity
         LEFT JOIN transit t ON t.entity = e.entity
+        WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], e.entity)
     )
     SELECT *,
         list_filter([
@@ -395,5 +394,5 @@ def state_table(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
                + {w["hosting_load"]} * v_hosting_load) AS vulnerability_engineered_migration
     FROM base
     """
-    con.execute(sql)
+    con.execute(sql, [entities, entities])
     return con.table("_states")

@@ -21,6 +21,7 @@ from migdip.indicators.compute import (
     prepare,
     state_table,
 )
+from migdip.warehouse import transaction
 
 COMPONENTS = ("c_route", "c_hosting", "c_workers", "c_remittances", "c_power")
 
@@ -133,8 +134,10 @@ def dyad(
     a, b = a.upper(), b.upper()
     if a == b:
         raise InputError(f"a dyad needs two different parties; got {a} twice")
-    years = prepare(con, year, _blocs(a, b))
-    pair_table(con, [a, b], [a, b])
+    with transaction(con):  # one transaction: the many temporary tables commit once
+        years = prepare(con, year, _blocs(a, b))
+        pair_table(con, [a, b], [a, b])
+        state_table(con, [a, b])
     rows = {
         (r["a"], r["b"]): r
         for r in _rows(
@@ -146,7 +149,6 @@ def dyad(
     if (a, b) not in rows:
         raise InputError(f"{a} and {b} overlap (one is a member of the other in {year})")
     ab, ba = rows[(a, b)], rows[(b, a)]
-    state_table(con)
     st = {
         r["entity"]: r
         for r in _rows(con.execute("SELECT * FROM _states WHERE entity IN (?, ?)", [a, b]))

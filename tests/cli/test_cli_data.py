@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from migdip.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("cli-data") / "w.duckdb"
+    result = runner.invoke(app, ["data", "list", "--warehouse", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    return str(path)
+
+
+def run_json(*args: str) -> object:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_data_list_is_a_provenance_table(warehouse: str) -> None:
+    rows = run_json("data", "list", "--warehouse", warehouse)
+    assert isinstance(rows, list) and len(rows) == 15
+    for row in rows:
+        assert row["publisher"] and row["licence"] and row["rows"] > 0
+        assert len(row["checksum"]) == 64 and row["ingested_at"] and row["coverage"]
+
+
+def test_data_ingest_and_refusal(warehouse: str, tmp_path: Path) -> None:
+    out = run_json("data", "ingest", "capital_distances", "--warehouse", warehouse)
+    assert isinstance(out, dict) and out["rows"] == 52441
+    bad = tmp_path / "bad.csv"
+    bad.write_text("orig,dest,distance\nABW,AFG,far\n")
+    result = runner.invoke(
+        app, ["data", "ingest", "capital_distances", str(bad), "--warehouse", warehouse]
+    )
+    assert result.exit_code == 1
+    assert "line 2, column 'distance': value 'far' is not accepted" in result.stderr
+    again = run_json("data", "list", "--warehouse", warehouse)
+    assert isinstance(again, list)
+    assert next(r for r in again if r["id"] == "capital_distances")["rows"] == 52441
+
+
+def test_data_codes() -> None:
+    rows = run_json("data", "codes")
+    assert isinstance(rows, list) and any(
+        r["code"] == "UKN" and r["maps_to"] == "UNK" for r in rows
+    )
+
+
+def test_dyad_leverage_country(warehouse: str) -> None:
+    d = run_json("dyad", "TUR", "EU", "--year", "2016", "--warehouse", warehouse)
+    assert isinstance(d, dict) and d["leverage"]["a_over_b"]["score"] > 0
+    text = runner.invoke(app, ["dyad", "TUR", "EU", "--year", "2016", "--warehouse", warehouse])
+    assert text.exit_code == 0 and "Leverage TUR over EU" in text.stdout
+    lev = run_json(
+        "leverage", "--over", "EU", "--year", "2016", "--top", "3", "--warehouse", warehouse
+    )
+    assert isinstance(lev, dict) and len(lev["partners"]) == 3
+    c = run_json("country", "PHL", "--warehouse", warehouse)
+    assert isinstance(c, dict) and c["atlas"]["curated_total"] > 0
+
+
+def test_indicator_errors_are_clean(warehouse: str) -> None:
+    result = runner.invoke(app, ["dyad", "TUR", "ZZZ", "--warehouse", warehouse])
+    assert result.exit_code == 1 and "'ZZZ' is neither" in result.stderr
+
+
+def test_pairs_export(warehouse: str, tmp_path: Path) -> None:
+    out = run_json(
+        "indicators",
+        "pairs",
+        str(tmp_path / "p.parquet"),
+        "--year",
+        "2020",
+        "--warehouse",
+        warehouse,
+    )
+    assert isinstance(out, dict) and out["rows"] > 50000
+    cat = run_json("indicators", "catalogue")
+    assert isinstance(cat, list) and any(i["name"] == "leverage_a_over_b" for i in cat)
