@@ -141,6 +141,18 @@ MIGRATIONS: tuple[Migration, ...] = (
                 orig VARCHAR NOT NULL, dest VARCHAR NOT NULL, common BOOLEAN NOT NULL)""",
         ),
     ),
+    Migration(
+        "0003_simulations",
+        (
+            """CREATE TABLE sim_runs (
+                run_id VARCHAR PRIMARY KEY, scenario VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL, runs INTEGER NOT NULL, seed BIGINT NOT NULL,
+                backend VARCHAR NOT NULL, summary JSON NOT NULL)""",
+            """CREATE TABLE sim_bands (
+                run_id VARCHAR NOT NULL, variant VARCHAR NOT NULL, day INTEGER NOT NULL,
+                series VARCHAR NOT NULL, q05 DOUBLE, q50 DOUBLE, q95 DOUBLE)""",
+        ),
+    ),
 )
 
 

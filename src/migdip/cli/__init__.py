@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from migdip.cli import atlas, data, indicators, tour
+from migdip.cli import atlas, data, indicators, sim, tour
 
 app = typer.Typer(
     name="migdip",
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.add_typer(atlas.app, name="atlas")
 app.add_typer(data.app, name="data")
 app.add_typer(indicators.app, name="indicators")
+app.add_typer(sim.app, name="sim")
 app.command("dyad")(indicators.dyad_cmd)
 app.command("leverage")(indicators.leverage_cmd)
 app.command("country")(indicators.country_cmd)

@@ -243,13 +243,13 @@ class Engine:
             arrived = pipe.pop(day)
             stock += arrived
             out.arrivals[day] = arrived
-            self._redirect(day, state, stock, pipe)
-            out.returned[day] = self._returns(day, state, stock, pipe)
             spawn = run.spawn[day]
             stock += spawn
             out.spawned[day] = spawn.sum()
+            redirected = self._redirect(day, state, stock, pipe)
+            out.returned[day] = self._returns(day, state, stock, pipe)
             self._quotas(day, state, stock, pipe)
-            movers = _binomial(self.rng, stock, self.move)
+            movers = _binomial(self.rng, stock, np.where(redirected, 0.0, self.move))
             prob = self._choice(state, routing, stock, pipe)
             flows = _multinomial(self.rng, movers, prob)
             going = flows.sum(axis=1)
@@ -270,13 +270,22 @@ class Engine:
 
     def _redirect(
         self, day: int, state: DayState, stock: NDArray[np.float64], pipe: _Pipeline
-    ) -> None:
+    ) -> NDArray[np.bool_]:
+        """Forced redirection: whoever sets out from a redirected place goes to its target.
+
+        Returns the mask of redirected places (their people do not also choose a sink today).
+        """
+        done = np.zeros(len(stock), dtype=bool)
         for src, dst in state.redirect.items():
-            people = stock[src]
+            done[src] = True
+            people = float(
+                _binomial(self.rng, np.array([stock[src]]), np.array([self.move[src]]))[0]
+            )
             if people > 0:
-                stock[src] = 0.0
+                stock[src] -= people
                 km = self._link_km(src, dst)
                 pipe.add(day, self._delay(np.array([km])), np.array([dst]), np.array([people]))
+        return done
 
     def _returns(
         self, day: int, state: DayState, stock: NDArray[np.float64], pipe: _Pipeline

@@ -1,0 +1,107 @@
+"""`migdip sim ...`: run Flee-format cases and scenario files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from migdip.cli.common import JsonOpt, WarehouseOpt, console, emit_json, handle_errors
+from migdip.flows.flee_run import evaluate_case
+from migdip.flows.runner import run_scenario, save_to_warehouse, write_parquet
+from migdip.flows.scenario import load_scenario
+from migdip.warehouse import open_warehouse
+
+app = typer.Typer(help="Simulate flows: Flee-format cases and scenario files.")
+
+
+@app.command("flee")
+@handle_errors
+def flee_cmd(
+    case_dir: Annotated[
+        Path, typer.Argument(help="A Flee case folder (input_csv/, source_data/).")
+    ],
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for out.csv, plots, summary.json.")
+    ] = None,
+    settings: Annotated[
+        Path | None, typer.Option(help="simsetting.yml (default: beside the case).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Draw whole people with this seed.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run a Flee-format case and score it against UNHCR data (Flee's error, MASE)."""
+    summary = evaluate_case(case_dir, out, settings, seed)
+    if as_json:
+        emit_json(summary)
+        return
+    s = summary["scores"]
+    console.print(
+        f"{summary['case']}: {summary['days']} days in {summary['seconds']:.2f} s; "
+        f"error (rescaled) {s['error_rescaled']:.3f}, error (normal) {s['error_normal']:.3f}"
+    )
+    table = Table(title="Per camp")
+    for column in ("camp", "MAE", "MASE day-7", "MASE day-30", "MASE day-7 share"):
+        table.add_column(column, justify="right")
+    for c in s["camps"]:
+        cells = [
+            "-" if c[k] is None else f"{c[k]:.3g}"
+            for k in ("mae", "mase7", "mase30", "mase7_share")
+        ]
+        table.add_row(c["name"], *cells)
+    console.print(table)
+    if out is not None:
+        console.print(f"Wrote {summary['out_csv']}, plots and summary.json in {out}.")
+
+
+@app.command("run")
+@handle_errors
+def run_cmd(
+    scenario: Annotated[Path, typer.Argument(help="A scenario YAML file.")],
+    runs: Annotated[int | None, typer.Option(help="Ensemble size (default: the file's).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Base seed (default: the file's).")] = None,
+    backend: Annotated[str, typer.Option(help="serial, local (all cores) or ray.")] = "local",
+    parquet: Annotated[
+        Path | None, typer.Option(help="Write the bands to this Parquet file.")
+    ] = None,
+    save: Annotated[bool, typer.Option(help="Store the run in the warehouse.")] = False,
+    warehouse: WarehouseOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run a scenario's baseline and counterfactuals as ensembles; print bands."""
+    sc = load_scenario(scenario)
+    names = list(sc.variants())
+    with Progress(console=console, disable=as_json, transient=True) as bar:
+        task = bar.add_task(f"{sc.spec.name}", total=len(names))
+        outcome = run_scenario(sc, runs, seed, backend, progress=lambda _: bar.advance(task))
+    summary = outcome.summary()
+    if parquet is not None:
+        summary["parquet_rows"] = write_parquet(outcome, parquet)
+    if save:
+        summary["run_id"] = save_to_warehouse(open_warehouse(warehouse), outcome)
+    if as_json:
+        emit_json(summary)
+        return
+    table = Table(
+        title=f"{sc.spec.name}: people at each sink on the last day "
+        f"(median [5%-95%], {outcome.runs} runs)"
+    )
+    table.add_column("sink")
+    for name in names:
+        table.add_column(name, justify="right")
+    for sink in outcome.sinks:
+        cells = []
+        for name in names:
+            f = summary["variants"][name]["final_at_sinks"][sink]
+            cells.append(f"{f['q50']:,.0f} [{f['q05']:,.0f}-{f['q95']:,.0f}]")
+        table.add_row(sink, *cells)
+    console.print(table)
+    for name in names:
+        t = summary["variants"][name]["totals"]
+        console.print(
+            f"{name}: deaths {t['deaths']['q50']:,.0f}, intercepted "
+            f"{t['intercepted']['q50']:,.0f}, returned {t['returned']['q50']:,.0f}"
+        )
