@@ -7,7 +7,7 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[dev]"
+.venv/bin/python -m pip install --quiet -e ".[dev,ray]"
 export MIGDIP_WAREHOUSE="${MIGDIP_WAREHOUSE:-$(mktemp -d)/migdip-test.duckdb}"
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/ruff format --check src tests benchmarks
@@ -15,3 +15,4 @@ export MIGDIP_WAREHOUSE="${MIGDIP_WAREHOUSE:-$(mktemp -d)/migdip-test.duckdb}"
 .venv/bin/pytest -q "$@"
 .venv/bin/python benchmarks/atlas_bench.py
 .venv/bin/python benchmarks/data_bench.py
+.venv/bin/python benchmarks/flows_bench.py

@@ -8,6 +8,7 @@ whatever the backend.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -35,7 +36,7 @@ class EnsembleSpec:
             raise InputError(f"ensemble runs {self.runs}; accepted: 1 or more")
         for name, (low, high) in self.ranges.items():
             if not hasattr(base, name) or isinstance(getattr(base, name), dict):
-                numeric = [k for k, v in base.__dict__.items() if isinstance(v, float)]
+                numeric = [k for k, v in Params().__dict__.items() if isinstance(v, float)]
                 raise InputError(
                     f"ensemble parameter {name!r} is not a numeric parameter; accepted: "
                     f"{', '.join(numeric)}"
@@ -118,7 +119,7 @@ def _ray_map(
         ) from None
     started = False
     if not ray.is_initialized():
-        ray.init(num_cpus=workers, include_dashboard=False, logging_level="ERROR")
+        ray.init(num_cpus=workers, include_dashboard=False, logging_level=logging.ERROR)
         started = True
     try:
         remote = ray.remote(_chunk)

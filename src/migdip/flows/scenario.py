@@ -129,6 +129,16 @@ class Scenario:
 
     def __init__(self, spec: ScenarioFile, source: str = "<scenario>") -> None:
         self.spec, self.source = spec, source
+        try:
+            self._build()
+        except InputError as exc:
+            message = str(exc)
+            raise InputError(
+                message if message.startswith(source) else f"{source}: {message}"
+            ) from None
+
+    def _build(self) -> None:
+        spec, source = self.spec, self.source
         self.network = Network(
             tuple(
                 Place(
@@ -171,7 +181,10 @@ class Scenario:
                     f"{self.source}: params.{key} is not a parameter; accepted: "
                     f"{', '.join(base.__dict__)}"
                 )
-        merged = base.__dict__ | values
+        merged = base.__dict__ | {
+            k: float(v) if isinstance(getattr(base, k), float) and isinstance(v, int) else v
+            for k, v in values.items()
+        }
         return Params(**merged)
 
     def _levers(self, levers: list[LeverIn], where: str) -> tuple[Lever, ...]:
