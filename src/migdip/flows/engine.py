@@ -161,6 +161,7 @@ class Engine:
         self._routing_key: tuple[bytes, ...] | None = None
         self._state_key: tuple[bool, ...] | None = None
         self._state: DayState | None = None
+        self._km_cache: dict[tuple[int, int], float] = {}
 
     def _day_state(self, day: int) -> DayState:
         key = tuple(lever.active(day) for lever in self.run.levers)
@@ -281,10 +282,7 @@ class Engine:
             people = float(
                 _binomial(self.rng, np.array([stock[src]]), np.array([self.move[src]]))[0]
             )
-            if people > 0:
-                stock[src] -= people
-                km = self._link_km(src, dst)
-                pipe.add(day, self._delay(np.array([km])), np.array([dst]), np.array([people]))
+            self._move(day, src, dst, people, stock, pipe)
         return done
 
     def _returns(
@@ -293,11 +291,8 @@ class Engine:
         total = 0.0
         for src, dst, rate in state.returns:
             people = float(_binomial(self.rng, np.array([stock[src]]), np.array([rate]))[0])
-            if people > 0:
-                stock[src] -= people
-                total += people
-                km = self._link_km(src, dst)
-                pipe.add(day, self._delay(np.array([km])), np.array([dst]), np.array([people]))
+            self._move(day, src, dst, people, stock, pipe)
+            total += people
         return total
 
     def _quotas(
@@ -305,13 +300,31 @@ class Engine:
     ) -> None:
         for src, dst, per_day in state.quotas:
             people = float(min(stock[src], np.floor(per_day) if self.rng else per_day))
-            if people > 0:
-                stock[src] -= people
-                km = self._link_km(src, dst)
-                pipe.add(day, self._delay(np.array([km])), np.array([dst]), np.array([people]))
+            self._move(day, src, dst, people, stock, pipe)
+
+    def _move(
+        self,
+        day: int,
+        src: int,
+        dst: int,
+        people: float,
+        stock: NDArray[np.float64],
+        pipe: _Pipeline,
+    ) -> None:
+        """Send ``people`` from ``src`` to ``dst`` (arriving after the route's travel time)."""
+        if people > 0:
+            stock[src] -= people
+            km = self._link_km(src, dst)
+            pipe.add(day, self._delay(np.array([km])), np.array([dst]), np.array([people]))
 
     def _link_km(self, src: int, dst: int) -> float:
         """Distance of a direct route if there is one, else of the shortest route (km)."""
+        key = (src, dst)
+        if key not in self._km_cache:
+            self._km_cache[key] = self._find_km(src, dst)
+        return self._km_cache[key]
+
+    def _find_km(self, src: int, dst: int) -> float:
         net = self.run.network
         for k, (a, b) in enumerate(net.edges):
             if {int(a), int(b)} == {src, dst}:

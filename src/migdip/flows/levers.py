@@ -7,7 +7,7 @@ end". A lever names places, or two countries for a border.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,18 +27,7 @@ LeverKind = Literal[
     "capacity",
     "redirect",
 ]
-LEVER_KINDS: tuple[str, ...] = (
-    "close_link",
-    "close_border",
-    "close_place",
-    "interception",
-    "death_risk",
-    "returns",
-    "quota",
-    "cost",
-    "capacity",
-    "redirect",
-)
+LEVER_KINDS: tuple[str, ...] = get_args(LeverKind)
 
 
 @dataclass(frozen=True)
