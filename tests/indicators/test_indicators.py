@@ -84,6 +84,10 @@ def test_transit_share_only_for_eu_targets(data_con: duckdb.DuckDBPyConnection) 
     total = figure(data_con, "frontex_detections", "detections", 2016)
     assert east and total and share == pytest.approx(east / total)
     assert _fig(dyad(data_con, "MEX", "USA", 2016), "transit_share_a_for_b")["value"] is None
+    member = dyad(data_con, "TUR", "DEU", 2016)  # an EU member in that year: EU-level share
+    assert _fig(member, "transit_share_a_for_b")["value"] == pytest.approx(share)
+    before_frontex = dyad(data_con, "TUR", "DEU", 2005)  # Frontex series start in 2009
+    assert _fig(before_frontex, "transit_share_a_for_b")["value"] is None
 
 
 def test_leverage_is_the_weighted_mean_of_its_components(

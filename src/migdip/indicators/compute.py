@@ -89,6 +89,8 @@ def prepare(
     entities += [(bloc, member) for bloc in blocs for member in members(bloc, year)]
     _pairs_table(con, "_members", ("entity", "member"), entities)
     _pairs_table(con, "_routes", ("route", "transit"), list(route_transit()))
+    eu = members("EU", year)
+    con.execute("CREATE OR REPLACE TEMP TABLE _eu AS SELECT unnest(?::VARCHAR[]) AS member", [eu])
     con.execute(
         """CREATE OR REPLACE TEMP TABLE _wdi AS
            SELECT iso3, indicator, arg_max(value, year) AS value, max(year) AS year
@@ -248,7 +250,22 @@ def pair_table(
     p = parameters()
     k = p["saturation"]
     w = p["leverage_weights"]
-    eu_members = "SELECT member FROM _members WHERE entity = 'EU'"
+    flags = con.execute(
+        "SELECT (SELECT frontex IS NOT NULL FROM _prepared_for), "
+        "(SELECT count(*) > 0 FROM wb_remittances)"
+    ).fetchone()
+    has_frontex, has_remittances = (bool(flags[0]), bool(flags[1])) if flags else (False, False)
+    transit = (
+        "CASE WHEN pairs.b = 'EU' OR pairs.b IN (SELECT member FROM _eu) "
+        "THEN coalesce(t.share, 0.0) END"
+        if has_frontex
+        else "NULL::DOUBLE"
+    )
+    remittances = (
+        _s("100 * coalesce(remittances_a_to_b, 0) * 1e6 / gdp_b", k["remittances_pct_gdp_b"])
+        if has_remittances
+        else "NULL::DOUBLE"
+    )
     sql = f"""
     CREATE OR REPLACE TEMP TABLE _pairs AS
     WITH pairs AS (
@@ -265,8 +282,7 @@ def pair_table(
             ea.pop AS pop_a, eb.pop AS pop_b, ea.pop_year AS pop_year_a, eb.pop_year AS pop_year_b,
             ea.gdp AS gdp_a, eb.gdp AS gdp_b, ea.gdp_year AS gdp_year_a, eb.gdp_year AS gdp_year_b,
             ha.hosted AS hosted_a,
-            CASE WHEN pairs.b = 'EU' OR pairs.b IN ({eu_members})
-                 THEN coalesce(t.share, 0.0) END AS transit_share_a_for_b,
+            {transit} AS transit_share_a_for_b,
             dist.km AS distance_km
         FROM pairs
         LEFT JOIN _f_stock sab ON sab.dir = 'ab' AND sab.a = pairs.a AND sab.b = pairs.b
@@ -278,7 +294,7 @@ def pair_table(
         LEFT JOIN _entity ea ON ea.entity = pairs.a
         LEFT JOIN _entity eb ON eb.entity = pairs.b
         LEFT JOIN _hosted ha ON ha.entity = pairs.a
-        LEFT JOIN _transit t ON t.transit = pairs.a AND (SELECT count(*) FROM _transit) > 0
+        LEFT JOIN _transit t ON t.transit = pairs.a
         LEFT JOIN _dist dist ON dist.a = pairs.a AND dist.b = pairs.b
     ),
     derived AS (
@@ -298,10 +314,7 @@ def pair_table(
             {_s("100 * coalesce(hosted_a, 0) / pop_b", k["hosting_pct_pop_b"])} * proximity
                 * pull_b AS c_hosting,
             {_s("migrants_a_in_b_pct_pop_b", k["workers_pct_pop_b"])} * pull_b AS c_workers,
-            CASE WHEN remittances_a_to_b IS NOT NULL OR EXISTS (SELECT 1 FROM wb_remittances)
-                 THEN {
-        _s("100 * coalesce(remittances_a_to_b, 0) * 1e6 / gdp_b", k["remittances_pct_gdp_b"])
-    } END AS c_remittances,
+            {remittances} AS c_remittances,
             gdp_a / (gdp_a + gdp_b) AS c_power
         FROM derived
     )
@@ -331,25 +344,31 @@ def state_table(
     pos = p["positions"]
     k = p["saturation"]
     w = p["vulnerability_weights"]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _want AS SELECT DISTINCT entity FROM _members "
+        "WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], entity)",
+        [entities, entities],
+    )
     sql = f"""
     CREATE OR REPLACE TEMP TABLE _states AS
-    WITH emi AS (
-        SELECT m.entity, sum(s.n) AS n FROM _members m JOIN _stock s ON s.origin = m.member
+    WITH m AS (SELECT * FROM _members WHERE entity IN (SELECT entity FROM _want)),
+    emi AS (
+        SELECT m.entity, sum(s.n) AS n FROM m JOIN _stock s ON s.origin = m.member
         WHERE s.destination NOT IN (SELECT member FROM _members x WHERE x.entity = m.entity)
         GROUP BY m.entity
     ),
     imm AS (
-        SELECT m.entity, sum(s.n) AS n FROM _members m JOIN _stock s ON s.destination = m.member
+        SELECT m.entity, sum(s.n) AS n FROM m JOIN _stock s ON s.destination = m.member
         WHERE s.origin NOT IN (SELECT member FROM _members x WHERE x.entity = m.entity)
         GROUP BY m.entity
     ),
     apps AS (
-        SELECT m.entity, sum(a.n) AS n FROM _members m JOIN _asylum_apps a ON a.asylum = m.member
+        SELECT m.entity, sum(a.n) AS n FROM m JOIN _asylum_apps a ON a.asylum = m.member
         GROUP BY m.entity
     ),
     exposure AS (
         SELECT mb.entity, sum(h.hosted * exp(-d.km / {p["proximity_km"]})) AS weighted
-        FROM _members mb
+        FROM m mb
         JOIN capital_distances d ON d.dest = mb.member
         JOIN _hosted h ON h.entity = d.orig
         WHERE d.orig NOT IN (SELECT member FROM _members x WHERE x.entity = mb.entity)
@@ -373,7 +392,7 @@ def state_table(
         LEFT JOIN apps ON apps.entity = e.entity
         LEFT JOIN exposure x ON x.entity = e.entity
         LEFT JOIN transit t ON t.entity = e.entity
-        WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], e.entity)
+        WHERE e.entity IN (SELECT entity FROM _want)
     )
     SELECT *,
         list_filter([
@@ -394,5 +413,5 @@ def state_table(
                + {w["hosting_load"]} * v_hosting_load) AS vulnerability_engineered_migration
     FROM base
     """
-    con.execute(sql, [entities, entities])
+    con.execute(sql)
     return con.table("_states")
