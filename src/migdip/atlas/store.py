@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import yaml
+from pydantic import ValidationError
 
 from migdip.atlas.actors import registry
 from migdip.atlas.imports import ImportSummary, import_bilateral_labour_agreements
-from migdip.atlas.model import Record
+from migdip.atlas.model import FlowEffect, Record
 from migdip.atlas.text import term_counts
-from migdip.atlas.validate import Report, validate_records
+from migdip.atlas.validate import WARNING, Problem, Report, validate_records
 from migdip.data.countries import bloc_memberships
 from migdip.errors import MigdipError
 from migdip.paths import records_dir
@@ -58,17 +60,51 @@ class BuildResult:
 
 
 def load_atlas(root: Path | None = None) -> tuple[Report, list[ImportSummary]]:
-    """Validate the curated files and the bulk imports together."""
+    """Validate the curated files and the bulk imports together; merge computed estimates."""
     imported, summary = import_bilateral_labour_agreements()
-    report = validate_records(root or records_dir(), extra=imported)
+    root = root or records_dir()
+    report = validate_records(root, extra=imported)
+    merge_computed(report, root.parent / "computed")
     return report, [summary]
+
+
+def merge_computed(report: Report, folder: Path) -> None:
+    """Add computed flow effects (``computed/<id>.yaml``, written by ``migdip impact``)."""
+    if not folder.is_dir():
+        return
+    index = {r.id: k for k, r in enumerate(report.records)}
+    for path in sorted(folder.glob("*.yaml")):
+        name = str(path)
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            effects = [FlowEffect.model_validate(e) for e in doc.get("flow_effects", [])]
+        except (yaml.YAMLError, ValidationError, AttributeError) as exc:
+            report.problems.append(Problem(name, "", "", f"cannot read computed effects: {exc}"))
+            continue
+        rid = str(doc.get("id", path.stem))
+        if rid not in index:
+            report.problems.append(Problem(name, "id", rid, "no record with this id", WARNING))
+            continue
+        if not all(e.computed for e in effects):
+            report.problems.append(
+                Problem(
+                    name, "flow_effects", "", "every effect in a computed file needs computed: true"
+                )
+            )
+            continue
+        record = report.records[index[rid]]
+        kept = [e for e in record.outcome.flow_effects if not e.computed]
+        outcome = record.outcome.model_copy(update={"flow_effects": kept + effects})
+        report.records[index[rid]] = record.model_copy(update={"outcome": outcome})
 
 
 def fingerprint(root: Path) -> str:
     """A hash of the record files and the codebook (to know when a rebuild is due)."""
     digest = hashlib.sha256()
     codebook = Path(__file__).resolve().parent / "data"
-    for base in (root, codebook):
+    for base in (root, codebook, root.parent / "computed"):
+        if not base.is_dir():
+            continue
         for path in sorted(base.rglob("*")):
             if path.is_file() and path.suffix in {".yaml", ".csv"}:
                 digest.update(str(path.relative_to(base)).encode())

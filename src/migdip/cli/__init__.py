@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from migdip.cli import atlas, data, indicators, sim, tour
+from migdip.cli import atlas, data, impact, indicators, sim, tour
 
 app = typer.Typer(
     name="migdip",
@@ -19,6 +19,7 @@ app.add_typer(sim.app, name="sim")
 app.command("dyad")(indicators.dyad_cmd)
 app.command("leverage")(indicators.leverage_cmd)
 app.command("country")(indicators.country_cmd)
+app.command("impact")(impact.impact_cmd)
 app.command("tour")(tour.tour_cmd)
 app.command("migrations")(tour.migrations_cmd)
 

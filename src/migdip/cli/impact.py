@@ -1,0 +1,109 @@
+"""`migdip impact RECORD_ID`: what a deal changed on its routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from migdip.atlas import Atlas
+from migdip.cli.common import JsonOpt, RecordsOpt, WarehouseOpt, console, emit_json, handle_errors
+from migdip.data.ingest import ensure_datasets
+from migdip.flows.impact import FRONTEX_ROUTE, evaluate, plot, public, write_back
+
+
+def _pct(value: Any) -> str:
+    return "-" if value is None else f"{value:+.0f}%"
+
+
+@handle_errors
+def impact_cmd(
+    record_id: Annotated[str, typer.Argument(help="An Atlas record tied to Frontex routes.")],
+    pre: Annotated[int, typer.Option(help="Months before the deal to fit on.")] = 36,
+    post: Annotated[int, typer.Option(help="Months after the deal to evaluate.")] = 12,
+    seed: Annotated[int, typer.Option(help="Seed of the interval simulation.")] = 0,
+    out: Annotated[Path | None, typer.Option(help="Folder for the plots (PNG and SVG).")] = None,
+    write: Annotated[bool, typer.Option(help="Write the estimates back to the record.")] = True,
+    warehouse: WarehouseOpt = None,
+    records: RecordsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Estimate a deal's effect on Frontex detections, with intervals and diagnostics."""
+    atlas = Atlas(warehouse=warehouse, records=records)
+    ensure_datasets(atlas.con)
+    result = evaluate(atlas.con, record_id, pre, post, seed)
+    payload = public(result)
+    if out is not None:
+        payload["plots"] = [str(p) for p in plot(result, out)]
+    if write:
+        payload["written_to"] = str(write_back(result))
+        atlas.rebuild()
+    if as_json:
+        emit_json(payload)
+        return
+    console.print(f"[bold]{payload['title']}[/] ({record_id}), deal month {payload['deal_month']}")
+    table = Table(title="Effect on detections (observed - counterfactual)")
+    for column in (
+        "route",
+        "post period",
+        "observed",
+        "counterfactual",
+        "effect",
+        "90% interval",
+        "placebo (a year earlier)",
+        "synthetic control",
+    ):
+        table.add_column(column, overflow="fold")
+    for route, d in payload["routes"].items():
+        its, placebo, sc = d["its"], d["placebo_a_year_earlier"], d["synthetic_control"]
+        lo, hi = its["effect_interval"]
+        sc_text = (
+            "-"
+            if sc is None
+            else (
+                f"{_pct(sc['effect_pct'])} (pre R² {sc['pre_r2_log']:.2f}"
+                f"{'' if sc['holds'] else ', does not hold'})"
+            )
+        )
+        table.add_row(
+            FRONTEX_ROUTE[route],
+            its["post_period"],
+            f"{its['observed']:,.0f}",
+            f"{its['counterfactual']:,.0f}",
+            f"{its['effect']:+,.0f} ({_pct(its['effect_pct'])})",
+            f"{lo:+,.0f} to {hi:+,.0f}",
+            "-" if placebo is None else _pct(placebo["effect_pct"]),
+            sc_text,
+        )
+    console.print(table)
+    for route, d in payload["routes"].items():
+        if d["reliable"] is False:
+            console.print(
+                f"[yellow]Warning:[/] the placebo test fails on {FRONTEX_ROUTE[route]}: "
+                "the interrupted-time-series estimate is unreliable here."
+            )
+    moved = ", ".join(
+        f"{FRONTEX_ROUTE[r]} {d['effect']:+,.0f}" for r, d in payload["displacement"].items()
+    )
+    console.print(f"Other routes, same months (displacement?): {moved}")
+    for route, d in payload["routes"].items():
+        deaths = d["dead_missing_per_1000_detections"]
+        if deaths["before_12_months"] is not None:
+            console.print(
+                f"{FRONTEX_ROUTE[route]}: IOM dead and missing per 1,000 detections, "
+                f"12 months before {deaths['before_12_months']:.1f}, after "
+                f"{deaths['after_12_months']:.1f}"
+            )
+    for c in payload["confounders"]:
+        console.print(f"Confounder named in the Atlas: {c['id']} ({c['date']}): {c['title']}")
+    console.print("Assumptions: " + "; ".join(payload["assumptions"]) + ".")
+    for route, d in payload["routes"].items():
+        diag = d["its"]["diagnostics"]
+        console.print(
+            f"Diagnostics ({route}): pre-period fit R² (log) {diag['pre_r2_log']:.2f}, "
+            f"Durbin-Watson {diag['durbin_watson']:.2f}, {diag['pre_months']} months"
+        )
+    if write:
+        console.print(f"Estimates written to {payload['written_to']} (merged into the record).")
