@@ -10,7 +10,14 @@ from rich.progress import Progress
 from rich.table import Table
 
 from migdip.cli.common import JsonOpt, WarehouseOpt, console, emit_json, handle_errors
+from migdip.data.ingest import ensure_datasets
 from migdip.flows.flee_run import evaluate_case
+from migdip.flows.route_scenario import (
+    backtest_scenario,
+    load_route_scenario,
+    run_route_scenario,
+    scenario_kind,
+)
 from migdip.flows.runner import run_scenario, save_to_warehouse, write_parquet
 from migdip.flows.scenario import load_scenario
 from migdip.warehouse import open_warehouse
@@ -72,6 +79,9 @@ def run_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Run a scenario's baseline and counterfactuals as ensembles; print bands."""
+    if scenario_kind(scenario) == "route_model":
+        _route_model(scenario, runs, seed, warehouse, as_json)
+        return
     sc = load_scenario(scenario)
     names = list(sc.variants())
     with Progress(console=console, disable=as_json, transient=True) as bar:
@@ -105,3 +115,63 @@ def run_cmd(
             f"{name}: deaths {t['deaths']['q50']:,.0f}, intercepted "
             f"{t['intercepted']['q50']:,.0f}, returned {t['returned']['q50']:,.0f}"
         )
+
+
+def _route_model(
+    path: Path, runs: int | None, seed: int | None, warehouse: Path | None, as_json: bool
+) -> None:
+    spec = load_route_scenario(path)
+    con = open_warehouse(warehouse)
+    ensure_datasets(con)
+    out = run_route_scenario(spec, path.parent, con, runs, seed)
+    if as_json:
+        emit_json(out)
+        return
+    names = list(out["variants"])
+    table = Table(
+        title=f"{out['scenario']}: detections by route, {out['months'][0]} to "
+        f"{out['months'][-1]} (median [5%-95%], {out['runs']} runs)"
+    )
+    table.add_column("route")
+    for name in names:
+        table.add_column(name, justify="right")
+    for route in out["routes"]:
+        cells = []
+        for name in names:
+            t = out["variants"][name]["total_by_route"][route]
+            cells.append(f"{t['q50']:,.0f} [{t['q05']:,.0f}-{t['q95']:,.0f}]")
+        table.add_row(route, *cells)
+    console.print(table)
+    for name in names[1:]:
+        change = out["variants"][name]["median_change_vs_baseline"]
+        console.print(
+            f"{name} vs baseline (diversion between routes): "
+            + ", ".join(f"{r} {v:+,.0f}" for r, v in change.items())
+        )
+
+
+@app.command("backtest")
+@handle_errors
+def backtest_cmd(
+    scenario: Annotated[Path, typer.Argument(help="A route-model scenario (kind: route_model).")],
+    warehouse: WarehouseOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rolling-origin backtest of a route system: MASE per route and horizon."""
+    spec = load_route_scenario(scenario)
+    con = open_warehouse(warehouse)
+    ensure_datasets(con)
+    out = backtest_scenario(spec, scenario.parent, con)
+    if as_json:
+        emit_json(out)
+        return
+    table = Table(
+        title=f"MASE against the seasonal naive forecast ({out['months'][0]} to "
+        f"{out['months'][1]}); below 1 beats it"
+    )
+    table.add_column("horizon")
+    for route in out["routes"]:
+        table.add_column(route, justify="right")
+    for h, row in enumerate(out["mase"], start=1):
+        table.add_row(str(h), *("-" if v is None else f"{v:.2f}" for v in row))
+    console.print(table)

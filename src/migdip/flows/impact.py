@@ -244,7 +244,8 @@ def flow_effects(result: dict[str, Any]) -> list[dict[str, Any]]:
                     f"{lo:+,.0f} to {hi:+,.0f}; computed by migdip"
                     if pct is not None
                     else "computed by migdip"
-                ),
+                )
+                + ("; the placebo check fails: unreliable" if d["reliable"] is False else ""),
             }
         )
     return effects

@@ -94,6 +94,7 @@ class EnsembleIn(_Strict):
 
 
 class ScenarioFile(_Strict):
+    kind: str = Field("network", pattern="^network$")
     name: str
     description: str = ""
     start: dt.date | None = None

@@ -1,0 +1,237 @@
+"""Route-model scenarios (``kind: route_model``): projected detections by route, with bands.
+
+A file names the series (Frontex from the warehouse, or a CSV in the long format route,
+nationality, month, count), the routes, the forecast origin and horizon, levers on routes and
+counterfactuals. Every variant runs as an ensemble: members differ by seed (whole people), by the
+share of deterred people who divert to another route (``diversion``, drawn from its range) and by
+a level shock (lognormal, ``level_sd``), so bands carry both kinds of uncertainty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from migdip.errors import InputError
+from migdip.flows.levers import Lever
+from migdip.flows.routes_model import (
+    RouteData,
+    RouteParams,
+    fit,
+    forecast,
+    from_csv,
+    from_frontex,
+    route_lever,
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RouteLeverIn(_Strict):
+    route: str
+    kind: str = Field(pattern="^(interception|close_link|death_risk|attractiveness)$")
+    rate: float = Field(0.0, ge=0, le=1)
+    factor: float = Field(1.0, gt=0)
+    start: int = Field(1, ge=1)
+    end: int | None = None
+    label: str = ""
+
+
+class CounterfactualIn(_Strict):
+    name: str
+    remove: list[str] = Field(default_factory=list)
+    add: list[RouteLeverIn] = Field(default_factory=list)
+
+
+class RouteEnsembleIn(_Strict):
+    runs: int = Field(50, ge=1, le=10_000)
+    seed: int = 0
+    diversion: tuple[float, float] = (0.3, 1.0)
+    level_sd: float = Field(0.25, ge=0, le=2)
+
+
+class RouteScenarioFile(_Strict):
+    kind: str = Field(pattern="^route_model$")
+    name: str
+    description: str = ""
+    series: str = "frontex"  # "frontex" or a CSV path (relative to the scenario file)
+    routes: list[str] = Field(min_length=1)
+    origin: str | None = None  # last month of data used (YYYY-MM); default: the last month
+    horizon: int = Field(12, ge=1, le=36)
+    levers: list[RouteLeverIn] = Field(default_factory=list)
+    counterfactuals: list[CounterfactualIn] = Field(default_factory=list)
+    params: dict[str, float] = Field(default_factory=dict)
+    ensemble: RouteEnsembleIn = Field(default_factory=lambda: RouteEnsembleIn.model_validate({}))
+
+
+def route_params(values: dict[str, float]) -> RouteParams:
+    """Route-model parameters from a scenario's ``params`` (unknown names are an error)."""
+    base = RouteParams()
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if not hasattr(base, key):
+            raise InputError(
+                f"params.{key} is not a route-model parameter; accepted: {', '.join(base.__dict__)}"
+            )
+        out[key] = int(value) if isinstance(getattr(base, key), int) else float(value)
+    return replace(base, **out)
+
+
+def load_series(
+    spec: RouteScenarioFile, base: Path, con: duckdb.DuckDBPyConnection | None, top: int
+) -> RouteData:
+    if spec.series == "frontex":
+        if con is None:
+            raise InputError("a Frontex route scenario needs the warehouse")
+        data = from_frontex(con, spec.routes, top)
+    else:
+        data = from_csv((base / spec.series).resolve(), spec.routes, top)
+    missing = [r for r in spec.routes if data.totals()[:, data.routes.index(r)].sum() == 0]
+    if missing:
+        raise InputError(f"no detections at all on route(s) {', '.join(missing)} in the series")
+    return data
+
+
+def _levers(data: RouteData, items: list[RouteLeverIn]) -> tuple[Lever, ...]:
+    """Route levers; months count from 1 (the first projected month) to ``end`` inclusive."""
+    out: list[Lever] = []
+    for lv in items:
+        out += route_lever(data, lv.route, lv.kind, lv.start - 1, lv.end, lv.rate, lv.factor)
+    return tuple(out)
+
+
+def run_route_scenario(
+    spec: RouteScenarioFile,
+    base: Path,
+    con: duckdb.DuckDBPyConnection | None,
+    runs: int | None = None,
+    seed: int | None = None,
+) -> dict[str, Any]:
+    """Project detections by route for every variant; bands over the ensemble."""
+    p = route_params(spec.params)
+    data = load_series(spec, base, con, p.top_nationalities)
+    origin = len(data.months) - 1 if spec.origin is None else _index(data, spec.origin)
+    fitted = fit(data, origin, p)
+    labels = {lv.label for lv in spec.levers if lv.label}
+    variants = {"baseline": spec.levers}
+    for cf in spec.counterfactuals:
+        unknown = [x for x in cf.remove if x not in labels]
+        if unknown:
+            raise InputError(
+                f"counterfactual {cf.name!r}: no baseline lever labelled "
+                f"{', '.join(map(repr, unknown))}"
+            )
+        variants[cf.name] = [lv for lv in spec.levers if lv.label not in cf.remove] + cf.add
+    ens = spec.ensemble
+    n_runs = runs or ens.runs
+    base_seed = ens.seed if seed is None else seed
+    months = [_add_months(data.months[origin], h) for h in range(1, spec.horizon + 1)]
+    out: dict[str, Any] = {
+        "scenario": spec.name,
+        "origin": data.months[origin],
+        "months": months,
+        "routes": data.routes,
+        "runs": n_runs,
+        "seed": base_seed,
+        "variants": {},
+    }
+    for name, items in variants.items():
+        levers = _levers(data, items)
+        values = []
+        for i in range(n_runs):
+            rng = np.random.default_rng([base_seed, i])
+            member = replace(p, diversion=float(rng.uniform(*ens.diversion)))
+            shocked = replace(
+                fitted, level=fitted.level * float(np.exp(rng.normal(0, ens.level_sd)))
+            )
+            values.append(forecast(data, shocked, spec.horizon, member, levers, base_seed + i))
+        stack = np.stack(values)
+        q = np.quantile(stack, [0.05, 0.5, 0.95], axis=0)
+        out["variants"][name] = {
+            "q05": q[0].tolist(),
+            "q50": q[1].tolist(),
+            "q95": q[2].tolist(),
+            "total_by_route": {
+                r: {
+                    "q05": float(np.quantile(stack[:, :, j].sum(axis=1), 0.05)),
+                    "q50": float(np.quantile(stack[:, :, j].sum(axis=1), 0.5)),
+                    "q95": float(np.quantile(stack[:, :, j].sum(axis=1), 0.95)),
+                }
+                for j, r in enumerate(data.routes)
+            },
+        }
+    base_totals = out["variants"]["baseline"]["total_by_route"]
+    for name, v in out["variants"].items():
+        if name != "baseline":
+            v["median_change_vs_baseline"] = {
+                r: v["total_by_route"][r]["q50"] - base_totals[r]["q50"] for r in data.routes
+            }
+    return out
+
+
+def _index(data: RouteData, month: str) -> int:
+    if month not in data.months:
+        raise InputError(
+            f"origin {month!r} is not in the series ({data.months[0]} to "
+            f"{data.months[-1]}); accepted: a month YYYY-MM within it"
+        )
+    return data.months.index(month)
+
+
+def _add_months(month: str, k: int) -> str:
+    y, m = int(month[:4]), int(month[5:7]) - 1 + k
+    return f"{y + m // 12:04d}-{m % 12 + 1:02d}"
+
+
+def load_route_scenario(path: Path) -> RouteScenarioFile:
+    """Read and check a route-model scenario; errors name the file, the field and the value."""
+    import yaml
+    from pydantic import ValidationError
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return RouteScenarioFile.model_validate(data)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such scenario file") from None
+    except ValidationError as exc:
+        lines = [
+            f"{path}: {'.'.join(str(x) for x in e['loc'])}: {e['msg']} (value: {e.get('input')!r})"
+            for e in exc.errors()
+        ]
+        raise InputError("\n".join(lines)) from None
+
+
+def scenario_kind(path: Path) -> str:
+    """``route_model`` or ``network`` (the default kind of scenario file)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return "network"
+    return str(data.get("kind", "network")) if isinstance(data, dict) else "network"
+
+
+def backtest_scenario(
+    spec: RouteScenarioFile, base: Path, con: duckdb.DuckDBPyConnection | None
+) -> dict[str, Any]:
+    """Rolling-origin MASE (against the seasonal naive forecast) for a scenario's route system."""
+    from migdip.flows.routes_model import backtest
+
+    p = route_params(spec.params)
+    data = load_series(spec, base, con, p.top_nationalities)
+    first = min(36, max(len(data.months) - 13, 12))
+    bt = backtest(data, p, first_origin=first)
+    return {
+        "routes": data.routes,
+        "months": [data.months[0], data.months[-1]],
+        "mase": [[None if np.isnan(v) else float(v) for v in row] for row in bt["mase"]],
+        "origins": bt["origins"].tolist(),
+    }

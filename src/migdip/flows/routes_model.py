@@ -1,0 +1,270 @@
+"""A route model on the flow engine: origins (by nationality) -> routes -> destination region.
+
+Monthly detections by route and nationality are read as a long table (route, nationality, month,
+count): Frontex's for Europe, or a user's own series for another region. At a forecast origin
+(month t, using data up to t only):
+
+- departures by nationality: the deseasonalised mean of the last ``level_months`` months,
+  times the calendar-month factor of the whole series (push: the recent pressure from each
+  origin; seasonality: the weather-driven cycle of crossings);
+- route choice by nationality: each nationality's route shares over the last ``share_months``
+  months (the network effect: people follow the routes their compatriots used), encoded as the
+  engine's route costs so that the engine's choice reproduces them when no lever acts;
+- the flow engine moves each month's departures over the routes (one engine step a month),
+  where levers act: interception and closures deter and divert, as in any engine run.
+
+``backtest`` forecasts 1 to 12 months ahead from every origin and scores each route and
+horizon by MASE against the seasonal naive forecast (the value twelve months earlier).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+from numpy.typing import NDArray
+
+from migdip.errors import InputError
+from migdip.flows.engine import Params, Run, simulate
+from migdip.flows.levers import Lever
+from migdip.flows.network import Link, Network, Place
+
+OTHER = "other"
+SCALE = 100.0  # distance scale (km-equivalent) used to encode route shares as costs
+BASE = 10 * SCALE  # constant added to every link so that no detour beats a direct link
+SHARE_FLOOR = 1e-4
+
+
+@dataclass(frozen=True)
+class RouteParams:
+    level_months: int = 3
+    share_months: int = 6
+    top_nationalities: int = 15
+    diversion: float = 1.0  # share of people deterred from a route who try another
+
+
+@dataclass
+class RouteData:
+    months: list[str]
+    routes: list[str]
+    nationalities: list[str]
+    counts: NDArray[np.float64]  # (months, nationalities, routes)
+
+    def totals(self) -> NDArray[np.float64]:
+        """(months, routes) detections by route."""
+        out: NDArray[np.float64] = self.counts.sum(axis=1)
+        return out
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def from_rows(
+    rows: list[tuple[str, str, str, float]], routes: list[str] | None = None, top: int = 15
+) -> RouteData:
+    """Build the series from (route, nationality, month, count) rows."""
+    if not rows:
+        raise InputError("the monthly series is empty")
+    months = _month_range(min(r[2] for r in rows), max(r[2] for r in rows))
+    routes = routes or sorted({r[0] for r in rows})
+    by_nat: dict[str, float] = {}
+    for route, nat, _, count in rows:
+        if route in routes:
+            by_nat[nat] = by_nat.get(nat, 0.0) + count
+    nats = [n for n, _ in sorted(by_nat.items(), key=lambda kv: -kv[1])[:top]] + [OTHER]
+    ni = {n: i for i, n in enumerate(nats)}
+    ri = {r: i for i, r in enumerate(routes)}
+    mi = {m: i for i, m in enumerate(months)}
+    counts = np.zeros((len(months), len(nats), len(routes)))
+    for route, nat, month, count in rows:
+        if route in ri:
+            counts[mi[month], ni.get(nat, ni[OTHER]), ri[route]] += count
+    return RouteData(months, routes, nats, counts)
+
+
+def from_frontex(con: duckdb.DuckDBPyConnection, routes: list[str], top: int = 15) -> RouteData:
+    rows = con.execute(
+        "SELECT route, nationality, month, sum(detections) FROM frontex_detections GROUP BY ALL"
+    ).fetchall()
+    return from_rows([(str(a), str(b), str(c), float(d)) for a, b, c, d in rows], routes, top)
+
+
+def from_csv(path: Path, routes: list[str] | None = None, top: int = 15) -> RouteData:
+    """A user's series as CSV with columns route, nationality, month (YYYY-MM), count."""
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            need = {"route", "nationality", "month", "count"}
+            missing = need - set(reader.fieldnames or [])
+            if missing:
+                raise InputError(
+                    f"{path}: missing column(s) {', '.join(sorted(missing))}; accepted: a CSV "
+                    "with route, nationality, month (YYYY-MM), count"
+                )
+            rows = []
+            for line, r in enumerate(reader, start=2):
+                month = r["month"].strip()
+                try:
+                    dt.date(int(month[:4]), int(month[5:7]), 1)
+                    count = float(r["count"])
+                except ValueError:
+                    raise InputError(
+                        f"{path}, line {line}: month {r['month']!r} or count {r['count']!r} is "
+                        "not accepted; accepted: YYYY-MM and a number"
+                    ) from None
+                rows.append((r["route"].strip(), r["nationality"].strip(), month[:7], count))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    return from_rows(rows, routes, top)
+
+
+@dataclass
+class Fitted:
+    origin: int  # index of the last month used
+    level: NDArray[np.float64]  # (nationalities,) deseasonalised departures a month
+    season: NDArray[np.float64]  # (12,) calendar-month factors (mean 1)
+    shares: NDArray[np.float64]  # (nationalities, routes)
+    months: list[str] = field(default_factory=list)
+
+
+def seasonal_factors(totals: NDArray[np.float64], months: list[str]) -> NDArray[np.float64]:
+    """Calendar-month factors from all complete years up to the origin (mean 1)."""
+    moy = np.array([int(m[5:7]) - 1 for m in months])
+    log = np.log1p(totals)
+    factors = np.ones(12)
+    years = len(totals) // 12
+    if years >= 2:
+        detrended = log - np.convolve(log, np.ones(12) / 12, mode="same")
+        usable = slice(6, len(totals) - 6)
+        for m in range(12):
+            mask = moy[usable] == m
+            if mask.any():
+                factors[m] = math.exp(float(detrended[usable][mask].mean()))
+    normalised: NDArray[np.float64] = factors / factors.mean()
+    return normalised
+
+
+def fit(data: RouteData, origin: int, p: RouteParams) -> Fitted:
+    """Levels, seasonality and route shares from the data up to month ``origin``."""
+    if origin < 12:
+        raise InputError("a forecast origin needs at least 12 months of history")
+    hist = data.counts[: origin + 1]
+    season = seasonal_factors(hist.sum(axis=(1, 2)), data.months[: origin + 1])
+    moy = np.array([int(m[5:7]) - 1 for m in data.months[: origin + 1]])
+    recent = slice(origin + 1 - p.level_months, origin + 1)
+    by_nat = hist.sum(axis=2)
+    level = (by_nat[recent] / season[moy[recent]][:, None]).mean(axis=0)
+    window = hist[origin + 1 - p.share_months : origin + 1].sum(axis=0)
+    overall = window.sum(axis=0) + 1e-9
+    totals = window.sum(axis=1, keepdims=True)
+    shares = np.where(totals > 0, window / np.maximum(totals, 1e-9), overall / overall.sum())
+    return Fitted(origin, level, season, shares, data.months)
+
+
+def _network(data: RouteData, f: Fitted) -> Network:
+    places = [Place(f"from {n}", "origin") for n in data.nationalities]
+    places += [Place(f"via {r}", "destination") for r in data.routes]
+    links = []
+    for i, n in enumerate(data.nationalities):
+        for j, r in enumerate(data.routes):
+            share = max(float(f.shares[i, j]), SHARE_FLOOR)
+            links.append(Link(f"from {n}", f"via {r}", BASE - SCALE * math.log(share)))
+    return Network(tuple(places), tuple(links))
+
+
+def route_lever(
+    data: RouteData,
+    route: str,
+    kind: str,
+    start: int,
+    end: int | None = None,
+    rate: float = 0.0,
+    factor: float = 1.0,
+) -> tuple[Lever, ...]:
+    """A lever on one route for every nationality.
+
+    ``interception``, ``close_link`` and ``death_risk`` as in the engine; ``attractiveness``
+    multiplies the route's pull by ``factor`` (e.g. a transit state stops enforcing: > 1).
+    """
+    if route not in data.routes:
+        raise InputError(f"no route {route!r}; accepted: {', '.join(data.routes)}")
+    if kind == "attractiveness":
+        if factor <= 0:
+            raise InputError(f"attractiveness factor {factor}; accepted: a number > 0")
+        return tuple(
+            Lever(
+                "cost", start, end, a=f"from {n}", b=f"via {route}", value=-SCALE * math.log(factor)
+            )
+            for n in data.nationalities
+        )
+    return tuple(
+        Lever(kind, start, end, a=f"from {n}", b=f"via {route}", rate=rate)
+        for n in data.nationalities
+    )
+
+
+def forecast(
+    data: RouteData,
+    f: Fitted,
+    horizon: int,
+    p: RouteParams = RouteParams(),
+    levers: tuple[Lever, ...] = (),
+    seed: int | None = None,
+) -> NDArray[np.float64]:
+    """(horizon, routes) projected detections for months origin+1 .. origin+horizon."""
+    net = _network(data, f)
+    n_nat = len(data.nationalities)
+    m = int(data.months[f.origin][5:7])
+    moy = [((m - 1 + h) % 12) for h in range(1, horizon + 1)]
+    spawn = np.zeros((horizon + 1, net.n))
+    spawn[:horizon, :n_nat] = np.array([f.level * f.season[k] for k in moy])
+    run = Run(net, horizon + 1, spawn, np.zeros(net.n), levers)
+    params = Params(
+        speed_km_per_day=1e9,
+        distance_scale_km=SCALE,
+        move_chance={"origin": 1.0, "destination": 0.0},
+        interception_aversion=p.diversion,
+        death_aversion=p.diversion,
+    )
+    result = simulate(run, params, seed)
+    arrived: NDArray[np.float64] = result.arrivals[1:, n_nat:]
+    return arrived
+
+
+def backtest(
+    data: RouteData, p: RouteParams = RouteParams(), horizons: int = 12, first_origin: int = 36
+) -> dict[str, NDArray[np.float64]]:
+    """MASE per route and horizon (model MAE / seasonal-naive MAE over the same origins)."""
+    totals = data.totals()
+    n_t, n_r = totals.shape
+    err_model = np.zeros((horizons, n_r))
+    err_naive = np.zeros((horizons, n_r))
+    count = np.zeros(horizons)
+    for origin in range(first_origin, n_t - 1):
+        f = fit(data, origin, p)
+        h_max = min(horizons, n_t - 1 - origin)
+        pred = forecast(data, f, h_max, p)
+        for h in range(1, h_max + 1):
+            actual = totals[origin + h]
+            naive = totals[origin + h - 12]
+            err_model[h - 1] += np.abs(pred[h - 1] - actual)
+            err_naive[h - 1] += np.abs(naive - actual)
+            count[h - 1] += 1
+    mase = np.divide(err_model, err_naive, out=np.full_like(err_model, np.nan), where=err_naive > 0)
+    return {
+        "mase": mase,
+        "origins": count,
+        "mae_model": err_model / np.maximum(count, 1)[:, None],
+        "mae_naive": err_naive / np.maximum(count, 1)[:, None],
+    }
