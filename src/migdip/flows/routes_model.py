@@ -6,7 +6,9 @@ count): Frontex's for Europe, or a user's own series for another region. At a fo
 
 - departures by nationality: the deseasonalised mean of the last ``level_months`` months,
   times the calendar-month factor of the whole series (push: the recent pressure from each
-  origin; seasonality: the weather-driven cycle of crossings);
+  origin; seasonality: the weather-driven cycle of crossings); optionally scaled by the growth
+  of UNHCR-registered displacement from that origin (``push_elasticity``; 0 by default because
+  the backtest does not improve with it, see docs/validation.md);
 - route choice by nationality: each nationality's route shares over the last ``share_months``
   months (the network effect: people follow the routes their compatriots used), encoded as the
   engine's route costs so that the engine's choice reproduces them when no lever acts;
@@ -46,6 +48,7 @@ class RouteParams:
     share_months: int = 6
     top_nationalities: int = 15
     diversion: float = 1.0  # share of people deterred from a route who try another
+    push_elasticity: float = 0.0  # levels scale by (displacement growth) ** this; see below
 
 
 @dataclass
@@ -54,6 +57,7 @@ class RouteData:
     routes: list[str]
     nationalities: list[str]
     counts: NDArray[np.float64]  # (months, nationalities, routes)
+    displacement: dict[tuple[str, int], float] = field(default_factory=dict)  # UNHCR, by year
 
     def totals(self) -> NDArray[np.float64]:
         """(months, routes) detections by route."""
@@ -94,10 +98,17 @@ def from_rows(
 
 
 def from_frontex(con: duckdb.DuckDBPyConnection, routes: list[str], top: int = 15) -> RouteData:
+    """Frontex detections, with UNHCR displacement by origin and year as the push factor."""
     rows = con.execute(
         "SELECT route, nationality, month, sum(detections) FROM frontex_detections GROUP BY ALL"
     ).fetchall()
-    return from_rows([(str(a), str(b), str(c), float(d)) for a, b, c, d in rows], routes, top)
+    data = from_rows([(str(a), str(b), str(c), float(d)) for a, b, c, d in rows], routes, top)
+    push = con.execute(
+        "SELECT origin, year, sum(coalesce(refugees, 0) + coalesce(asylum_seekers, 0) "
+        "+ coalesce(idps, 0) + coalesce(oip, 0)) FROM unhcr_population GROUP BY ALL"
+    ).fetchall()
+    data.displacement = {(str(o), int(y)): float(v) for o, y, v in push}
+    return data
 
 
 def from_csv(path: Path, routes: list[str] | None = None, top: int = 15) -> RouteData:
@@ -165,11 +176,29 @@ def fit(data: RouteData, origin: int, p: RouteParams) -> Fitted:
     recent = slice(origin + 1 - p.level_months, origin + 1)
     by_nat = hist.sum(axis=2)
     level = (by_nat[recent] / season[moy[recent]][:, None]).mean(axis=0)
+    if p.push_elasticity and data.displacement:
+        level = level * push_factors(data, origin, p.push_elasticity)
     window = hist[origin + 1 - p.share_months : origin + 1].sum(axis=0)
     overall = window.sum(axis=0) + 1e-9
     totals = window.sum(axis=1, keepdims=True)
     shares = np.where(totals > 0, window / np.maximum(totals, 1e-9), overall / overall.sum())
     return Fitted(origin, level, season, shares, data.months)
+
+
+def push_factors(data: RouteData, origin: int, elasticity: float) -> NDArray[np.float64]:
+    """Growth of UNHCR-registered displacement from each origin over the two complete years
+    before the origin's year (data a forecaster would have had), to the power ``elasticity``,
+    bounded to [0.5, 2]."""
+    year = int(data.months[origin][:4])
+    out = np.ones(len(data.nationalities))
+    for i, nat in enumerate(data.nationalities):
+        last, before = (
+            data.displacement.get((nat, year - 1)),
+            data.displacement.get((nat, year - 2)),
+        )
+        if last and before:
+            out[i] = min(max((last / before) ** elasticity, 0.5), 2.0)
+    return out
 
 
 def _network(data: RouteData, f: Fitted) -> Network:
