@@ -16,3 +16,4 @@ export MIGDIP_WAREHOUSE="${MIGDIP_WAREHOUSE:-$(mktemp -d)/migdip-test.duckdb}"
 .venv/bin/python benchmarks/atlas_bench.py
 .venv/bin/python benchmarks/data_bench.py
 .venv/bin/python benchmarks/flows_bench.py
+.venv/bin/python benchmarks/bargaining_bench.py

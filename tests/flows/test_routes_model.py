@@ -64,7 +64,7 @@ def test_backtest_beats_seasonal_naive_at_three_months(data) -> None:  # type: i
 
 def test_validation_doc_is_current(data_con: duckdb.DuckDBPyConnection) -> None:
     from migdip.atlas import Atlas
-    from migdip.flows.validation import render
+    from migdip.validation import render
 
     Atlas(con=data_con)
     assert (ROOT / "docs" / "validation.md").read_text(encoding="utf-8") == render(data_con)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from migdip.cli import atlas, data, impact, indicators, sim, tour
+from migdip.cli import atlas, data, impact, indicators, negotiate, sim, tour
 
 app = typer.Typer(
     name="migdip",
@@ -20,6 +20,7 @@ app.command("dyad")(indicators.dyad_cmd)
 app.command("leverage")(indicators.leverage_cmd)
 app.command("country")(indicators.country_cmd)
 app.command("impact")(impact.impact_cmd)
+app.command("negotiate")(negotiate.negotiate_cmd)
 app.command("tour")(tour.tour_cmd)
 app.command("migrations")(tour.migrations_cmd)
 

@@ -1,0 +1,64 @@
+"""`migdip negotiate A B`: the deal space and the predicted agreement between two parties."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from migdip.bargaining.model import build, solve
+from migdip.cli.common import JsonOpt, WarehouseOpt, console, emit_json, handle_errors
+from migdip.data.ingest import ensure_datasets
+from migdip.warehouse import open_warehouse
+
+
+@handle_errors
+def negotiate_cmd(
+    destination: Annotated[str, typer.Argument(help="Destination state or bloc (e.g. EU).")],
+    partner: Annotated[str, typer.Argument(help="Transit or origin state (e.g. TUN).")],
+    year: Annotated[
+        int, typer.Option(help="Year of the negotiation (data of the year before).")
+    ] = 2024,
+    threat: Annotated[
+        float, typer.Option(help="Share of the people it hosts the partner threatens to release.")
+    ] = 0.0,
+    credibility: Annotated[float, typer.Option(help="Credibility of that threat, 0 to 1.")] = 0.0,
+    warehouse: WarehouseOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Each side's stakes and their sources, the deal space and the Nash agreement."""
+    con = open_warehouse(warehouse)
+    ensure_datasets(con)
+    result = solve(build(con, destination, partner, year, threat=threat, credibility=credibility))
+    if as_json:
+        emit_json(result)
+        return
+    table = Table(title=f"{result['destination']} and {result['partner']}, {year}: stakes")
+    for column in ("input", "value", "source"):
+        table.add_column(column, overflow="fold")
+    for key, value in result["inputs"].items():
+        table.add_row(
+            key, f"{value:,.3g}" if value < 1 else f"{value:,.0f}", result["sources"].get(key, "")
+        )
+    console.print(table)
+    d = result["disagreement"]
+    console.print(
+        f"Disagreement point (EUR a year): destination {d['destination']:,.0f}, "
+        f"partner {d['partner']:,.0f}; {result['pareto_packages']} Pareto-efficient "
+        "packages in the deal space."
+    )
+    if not result["agreement"]:
+        console.print("No package leaves both sides better off than disagreement: no deal.")
+        return
+    p = result["package"]
+    console.print(
+        f"Nash agreement: interception effort {p['interception']:.0%}, readmission "
+        f"{p['readmission']:.0%} of returnable nationals, visa liberalisation {p['visas']:.0%}, "
+        f"transfer EUR {p['money_eur']:,.0f} a year; the destination gets "
+        f"{result['got']['destination']}, the partner {result['got']['partner']} of what it seeks."
+    )
+    console.print(
+        "What would move it: a credible threat (--threat, --credibility) lowers the "
+        "destination's disagreement point and raises the transfer."
+    )
