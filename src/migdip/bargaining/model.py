@@ -156,18 +156,28 @@ def build(
     destination: str,
     partner: str,
     year: int,
-    p: BargainParams = BargainParams(),
+    p: BargainParams | None = None,
     threat: float = 0.0,
     credibility: float = 0.0,
+    prevented: NDArray[np.float64] | None = None,
 ) -> Problem:
-    """The problem's packages and utilities; ``threat``: share of hosted people to be released."""
+    """The problem's packages and utilities; ``threat``: share of hosted people to be released.
+
+    ``prevented``: arrivals each INTERCEPTION level prevents (from the flow engine); by default
+    the effort's share of the year's arrivals through the partner.
+    """
+    p = p or BargainParams()
     destination, partner = destination.upper(), partner.upper()
     if destination == partner:
         raise InputError(f"a negotiation needs two different parties; got {partner} twice")
     values, src = inputs(con, destination, partner, year)
     grid = np.array(list(itertools.product(INTERCEPTION, READMISSION, VISAS, [0.0])))
     e, r, v = grid[:, 0], grid[:, 1], grid[:, 2]
-    stops = values["arrivals"] * e
+    if prevented is None:
+        stops = values["arrivals"] * e
+    else:
+        level = {x: k for k, x in enumerate(INTERCEPTION)}
+        stops = np.array([prevented[level[x]] for x in e])
     returns = values["returnable"] * r
     base_d = (
         p.cost_per_arrival_eur * stops

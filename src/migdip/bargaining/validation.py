@@ -17,7 +17,7 @@ import duckdb
 from scipy.stats import spearmanr
 
 from migdip.atlas.query import Facets, get_record, search
-from migdip.bargaining.model import build, solve
+from migdip.bargaining.coupling import negotiate
 from migdip.errors import MigdipError
 from migdip.indicators.compute import entity_kind
 
@@ -95,7 +95,7 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[Case]:
 def predict(con: duckdb.DuckDBPyConnection, items: list[Case]) -> list[Case]:
     for c in items:
         try:
-            result = solve(build(con, c.destination, c.partner, c.year))
+            result = negotiate(con, c.destination, c.partner, c.year)
         except MigdipError:
             continue
         c.predicted_deal = bool(result["agreement"])

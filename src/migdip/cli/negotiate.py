@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from migdip.bargaining.model import build, solve
+from migdip.bargaining.coupling import negotiate, play
 from migdip.cli.common import JsonOpt, WarehouseOpt, console, emit_json, handle_errors
 from migdip.data.ingest import ensure_datasets
 from migdip.warehouse import open_warehouse
@@ -24,13 +24,36 @@ def negotiate_cmd(
         float, typer.Option(help="Share of the people it hosts the partner threatens to release.")
     ] = 0.0,
     credibility: Annotated[float, typer.Option(help="Credibility of that threat, 0 to 1.")] = 0.0,
+    periods: Annotated[
+        int,
+        typer.Option(help="Play this many yearly periods (compliance, breakdown, renegotiation)."),
+    ] = 1,
     warehouse: WarehouseOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Each side's stakes and their sources, the deal space and the Nash agreement."""
     con = open_warehouse(warehouse)
     ensure_datasets(con)
-    result = solve(build(con, destination, partner, year, threat=threat, credibility=credibility))
+    if periods > 1:
+        history = play(con, destination, partner, year, periods)
+        if as_json:
+            emit_json(history)
+            return
+        for h in history:
+            deal = h.get("package")
+            text = "no deal"
+            if deal:
+                kept = "complied" if h["complied"] else "broke down"
+                text = (
+                    f"transfer EUR {deal['money_eur']:,.0f}, interception "
+                    f"{deal['interception']:.0%}, paid EUR {h['disbursed_eur']:,.0f}, {kept}"
+                )
+            console.print(
+                f"{h['year']}: threat {h['threat']:.0%} (credibility "
+                f"{h['credibility']:.0%}); {text}"
+            )
+        return
+    result = negotiate(con, destination, partner, year, threat=threat, credibility=credibility)
     if as_json:
         emit_json(result)
         return
@@ -42,6 +65,7 @@ def negotiate_cmd(
             key, f"{value:,.3g}" if value < 1 else f"{value:,.0f}", result["sources"].get(key, "")
         )
     console.print(table)
+    console.print(f"Valued by: {result['valued_by']}.")
     d = result["disagreement"]
     console.print(
         f"Disagreement point (EUR a year): destination {d['destination']:,.0f}, "

@@ -1,0 +1,171 @@
+"""Bargaining coupled to the flow engine, and played over several periods.
+
+Disagreement and deal values come from the route model on the flow engine (EU destinations and
+partners that a Frontex route runs through): for each interception effort, the engine projects
+the next twelve months of detections on all routes with the partner's routes under that effort;
+the arrivals a deal prevents are the baseline total minus that projection. Interception pulls
+people back and some divert to other routes, so prevention is less than effort x arrivals: the
+engine, not an assumption, says how much less.
+
+``play`` then runs periods (years): each period the sides bargain from that period's data, the
+agreed effort becomes an interception lever in the engine for the year, the destination disburses
+a share of the promised money, and the partner complies while the deal leaves it better off than
+breaking it. A breakdown (promised money withheld) makes the partner's threat credible in the
+next period's bargaining, as Turkey's 2020 "open the gates" followed disputes over the 2016
+Statement's money.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+from numpy.typing import NDArray
+
+from migdip.bargaining.model import INTERCEPTION, BargainParams, build, solve
+from migdip.data.countries import members
+from migdip.flows.impact import FRONTEX_ROUTE, MAIN_ROUTES
+from migdip.flows.routes_model import RouteParams, fit, forecast, from_frontex, route_lever
+from migdip.indicators.compute import entity_kind, route_transit
+
+ROUTES = [FRONTEX_ROUTE[r] for r in MAIN_ROUTES]
+FIRST_FRONTEX_YEAR = 2009
+
+
+def partner_routes(partner: str) -> list[str]:
+    codes = members(partner, 2024) if entity_kind(partner) == "bloc" else [partner]
+    return sorted({r for r, t in route_transit() if t in codes and r in ROUTES})
+
+
+def couples(destination: str, partner: str, year: int) -> bool:
+    """Whether the engine can value this negotiation (an EU destination, a route partner, and a
+    year whose previous December has a year of Frontex history before it)."""
+    if year - 1 < FIRST_FRONTEX_YEAR + 1:
+        return False
+    eu = set(members("EU", year))
+    dest = members(destination, year) if entity_kind(destination) == "bloc" else [destination]
+    return bool(partner_routes(partner)) and (destination == "EU" or set(dest) <= eu)
+
+
+@dataclass
+class EngineValues:
+    prevented: NDArray[np.float64]  # arrivals prevented over 12 months, per INTERCEPTION level
+    baseline_total: float
+    baseline_through_partner: float
+    origin: str
+    routes: list[str] = field(default_factory=list)
+
+
+def engine_values(
+    con: duckdb.DuckDBPyConnection, partner: str, year: int, extra_effort: float = 0.0
+) -> EngineValues:
+    """Twelve-month projections from December of the year before, per interception effort."""
+    data = from_frontex(con, ROUTES)
+    target = f"{year - 1}-12"
+    origin = max(i for i, m in enumerate(data.months) if m <= target)
+    f = fit(data, origin, RouteParams())
+    routes = partner_routes(partner)
+    totals = []
+    for effort in INTERCEPTION:
+        levers: tuple[Any, ...] = ()
+        for route in routes:
+            levers += route_lever(
+                data, route, "interception", 0, None, min(effort + extra_effort, 0.95)
+            )
+        totals.append(float(forecast(data, f, 12, RouteParams(), levers).sum()))
+    base = forecast(data, f, 12)
+    idx = [data.routes.index(r) for r in routes]
+    return EngineValues(
+        np.array(totals[0]) - np.array(totals),
+        float(base.sum()),
+        float(base[:, idx].sum()),
+        data.months[origin],
+        routes,
+    )
+
+
+def negotiate(
+    con: duckdb.DuckDBPyConnection,
+    destination: str,
+    partner: str,
+    year: int,
+    p: BargainParams | None = None,
+    threat: float = 0.0,
+    credibility: float = 0.0,
+) -> dict[str, Any]:
+    """Solve a negotiation, valued by the flow engine where it can be, from data otherwise."""
+    values = None
+    if couples(destination.upper(), partner.upper(), year):
+        values = engine_values(con, partner.upper(), year)
+    problem = build(
+        con,
+        destination,
+        partner,
+        year,
+        p,
+        threat,
+        credibility,
+        prevented=None if values is None else values.prevented,
+    )
+    result = solve(problem)
+    result["valued_by"] = "flow engine (route model)" if values else "data (linear)"
+    if values is not None:
+        result["engine"] = {
+            "origin": values.origin,
+            "routes": values.routes,
+            "baseline_12_months_all_routes": values.baseline_total,
+            "baseline_12_months_partner_routes": values.baseline_through_partner,
+            "prevented_by_effort": dict(
+                zip(map(str, INTERCEPTION), values.prevented.tolist(), strict=True)
+            ),
+        }
+    return result
+
+
+@dataclass(frozen=True)
+class PlayParams:
+    disbursement: float = 0.5  # share of promised money actually paid each period
+    breakdown_below: float = 0.4  # the partner defects when paid < this share of the promise
+    threat_after_breakdown: float = 0.3  # share of hosted people it then threatens to release
+    credibility_after_breakdown: float = 0.8
+
+
+def play(
+    con: duckdb.DuckDBPyConnection,
+    destination: str,
+    partner: str,
+    start: int,
+    periods: int,
+    p: BargainParams | None = None,
+    q: PlayParams | None = None,
+) -> list[dict[str, Any]]:
+    """Bargain, implement, comply or break down, renegotiate: one entry per period (year)."""
+    q = q or PlayParams()
+    history: list[dict[str, Any]] = []
+    threat, credibility = 0.0, 0.0
+    for k in range(periods):
+        year = start + k
+        result = negotiate(con, destination, partner, year, p, threat, credibility)
+        entry: dict[str, Any] = {
+            "year": year,
+            "threat": threat,
+            "credibility": credibility,
+            "agreement": result["agreement"],
+        }
+        if result["agreement"]:
+            promised = float(result["package"]["money_eur"])
+            paid = q.disbursement * promised
+            broke = promised > 0 and paid < q.breakdown_below * promised
+            entry |= {
+                "package": result["package"],
+                "promised_eur": promised,
+                "disbursed_eur": paid,
+                "complied": not broke,
+            }
+            threat, credibility = (
+                (q.threat_after_breakdown, q.credibility_after_breakdown) if broke else (0.0, 0.0)
+            )
+        history.append(entry)
+    return history
