@@ -139,6 +139,24 @@ def scores(items: list[Case]) -> dict[str, Any]:
     }
 
 
+def _host_section(con: duckdb.DuckDBPyConnection) -> str:
+    rows = host_cases(con)
+    if not rows:
+        return "Host strategies: no coded episodes to check."
+    hits = sum(r[4] == r[5] for r in rows)
+    top = Counter(r[4] for r in rows).most_common(1)[0]
+    lines = [
+        f"Host states' strategy (back-scratching or blackmailing), {len(rows)} coded episodes: "
+        f"model {100 * hits / len(rows):.0f}% correct, majority-class baseline "
+        f"{100 * top[1] / len(rows):.0f}% ({top[0]}).",
+        "",
+        "| record | host | counterpart | year | recorded | predicted |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [f"| {a} | {b} | {c} | {d} | {e} | {f} |" for a, b, c, d, e, f in rows]
+    return "\n".join(lines)
+
+
 def _verdict(s: dict[str, Any]) -> str:
     beaten = [
         k
@@ -155,6 +173,41 @@ def _verdict(s: dict[str, Any]) -> str:
             "its outputs as a structural benchmark, not a forecast."
         )
     return f"The model beats the majority-class baseline only on: {', '.join(beaten)}."
+
+
+def host_cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int, str, str]]:
+    """(record, host, counterpart, year, recorded strategy, predicted strategy)."""
+    from migdip.bargaining.coercion import assess
+
+    out = []
+    for row in search(con, Facets(dataset="curated"), limit=None, with_facets=False).records:
+        doc = get_record(con, row["id"])
+        recorded = doc["approach"].get("host_strategy")
+        year = int(doc["date_start"][:4])
+        if not recorded or year < FIRST_YEAR:
+            continue
+        hosts = [
+            p
+            for p in doc["parties"]
+            if "host" in p["positions"]
+            and _known(p["actor"])
+            and entity_kind(p["actor"]) == "state"
+        ]
+        others = [
+            p
+            for p in doc["parties"]
+            if p not in hosts
+            and _known(p["actor"])
+            and ("destination" in p["positions"] or p["role"] in ("challenger", "target"))
+        ]
+        if not hosts or not others:
+            continue
+        try:
+            predicted = assess(con, hosts[0]["actor"], others[0]["actor"], year)["host_strategy"]
+        except MigdipError:
+            continue
+        out.append((doc["id"], hosts[0]["actor"], others[0]["actor"], year, recorded, predicted))
+    return out
 
 
 def _pct(x: float | None) -> str:
@@ -182,6 +235,8 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
         "",
         f"Transfers (euro-denominated, {s['transfers']['n']} episodes): Spearman rank "
         f"correlation of predicted and recorded amounts {rho_text}. {_verdict(s)}",
+        "",
+        _host_section(con),
         "",
         "| record | destination | partner | year | deal (recorded / predicted) | got (recorded / "
         "predicted) | money EUR (recorded / predicted) |",
