@@ -28,7 +28,9 @@ def _edit(tmp_path: Path, change: dict[str, object]) -> Path:
 
 
 NETWORK_SCENARIOS = sorted(
-    p for p in (ROOT / "scenarios").glob("*.yaml") if "kind: route_model" not in p.read_text()
+    p
+    for p in (ROOT / "scenarios").glob("*.yaml")
+    if "kind: route_model" not in p.read_text() and "kind: negotiation" not in p.read_text()
 )
 
 

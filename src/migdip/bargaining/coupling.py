@@ -169,3 +169,56 @@ def play(
             )
         history.append(entry)
     return history
+
+
+def load_negotiation(path: Any) -> dict[str, Any]:
+    """A scenario file of ``kind: negotiation`` (destination, partner, start, periods, params)."""
+    from pathlib import Path
+
+    import yaml
+    from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+    from migdip.errors import InputError
+
+    class NegotiationFile(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        kind: str = Field(pattern="^negotiation$")
+        name: str
+        description: str = ""
+        destination: str
+        partner: str
+        start: int = Field(ge=1992, le=2100)
+        periods: int = Field(1, ge=1, le=30)
+        play: dict[str, float] = Field(default_factory=dict)
+
+    path = Path(path)
+    try:
+        spec = NegotiationFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except ValidationError as exc:
+        raise InputError(
+            "\n".join(
+                f"{path}: {'.'.join(map(str, e['loc']))}: {e['msg']} (value: {e.get('input')!r})"
+                for e in exc.errors()
+            )
+        ) from None
+    unknown = set(spec.play) - set(PlayParams.__dataclass_fields__)
+    if unknown:
+        raise InputError(
+            f"{path}: play.{sorted(unknown)[0]} is not a parameter; accepted: "
+            f"{', '.join(PlayParams.__dataclass_fields__)}"
+        )
+    return spec.model_dump()
+
+
+def run_negotiation(con: duckdb.DuckDBPyConnection, spec: dict[str, Any]) -> dict[str, Any]:
+    """Play a negotiation scenario with the flows: one entry per period."""
+    q = PlayParams(**spec["play"])
+    history = play(
+        con, spec["destination"], spec["partner"], spec["start"], spec["periods"], None, q
+    )
+    return {
+        "scenario": spec["name"],
+        "destination": spec["destination"],
+        "partner": spec["partner"],
+        "periods": history,
+    }

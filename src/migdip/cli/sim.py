@@ -82,6 +82,9 @@ def run_cmd(
     if scenario_kind(scenario) == "route_model":
         _route_model(scenario, runs, seed, warehouse, as_json)
         return
+    if scenario_kind(scenario) == "negotiation":
+        _negotiation(scenario, warehouse, as_json)
+        return
     sc = load_scenario(scenario)
     names = list(sc.variants())
     with Progress(console=console, disable=as_json, transient=True) as bar:
@@ -175,3 +178,26 @@ def backtest_cmd(
     for h, row in enumerate(out["mase"], start=1):
         table.add_row(str(h), *("-" if v is None else f"{v:.2f}" for v in row))
     console.print(table)
+
+
+def _negotiation(path: Path, warehouse: Path | None, as_json: bool) -> None:
+    from migdip.bargaining.coupling import load_negotiation, run_negotiation
+
+    spec = load_negotiation(path)
+    con = open_warehouse(warehouse)
+    ensure_datasets(con)
+    out = run_negotiation(con, spec)
+    if as_json:
+        emit_json(out)
+        return
+    console.print(f"[bold]{out['scenario']}[/]: {out['destination']} and {out['partner']}")
+    for h in out["periods"]:
+        deal = h.get("package")
+        text = "no deal"
+        if deal:
+            kept = "complied" if h["complied"] else "broke down"
+            text = (
+                f"transfer EUR {deal['money_eur']:,.0f}, interception "
+                f"{deal['interception']:.0%}, paid EUR {h['disbursed_eur']:,.0f}, {kept}"
+            )
+        console.print(f"{h['year']}: threat {h['threat']:.0%}; {text}")

@@ -209,7 +209,7 @@ def load_route_scenario(path: Path) -> RouteScenarioFile:
 
 
 def scenario_kind(path: Path) -> str:
-    """``route_model`` or ``network`` (the default kind of scenario file)."""
+    """``route_model``, ``negotiation`` or ``network`` (the default kind of scenario file)."""
     import yaml
 
     try:
