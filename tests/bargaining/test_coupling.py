@@ -86,3 +86,43 @@ def test_negotiation_scenario(data_con: duckdb.DuckDBPyConnection, tmp_path: Pat
         ],
     )
     assert result.exit_code == 0, result.output
+
+
+def test_deployment_ban_raises_terms_and_shortages_bring_competition(
+    data_con: duckdb.DuckDBPyConnection,
+) -> None:
+    from migdip.bargaining.labour import project
+
+    dests = ["SAU", "ARE", "KWT", "QAT"]
+    free = project(data_con, "PHL", dests, end=2030)
+    banned = project(data_con, "PHL", dests, end=2030, bans={"KWT": 0.5})
+    k = dests.index("KWT")
+    assert free["years"][0]["terms"][k] == 0.0
+    assert banned["years"][0]["terms"][k] >= 0.5  # Kuwait meets the ban's floor
+    assert banned["years"][0]["origin_leverage"] > free["years"][0]["origin_leverage"]
+    assert free["years"][-1]["origin_leverage"] > free["years"][0]["origin_leverage"]
+    with pytest.raises(InputError, match="not a destination"):
+        project(data_con, "PHL", dests, bans={"USA": 0.5})
+
+
+def test_labour_command(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "labour",
+            "PHL",
+            "SAU",
+            "KWT",
+            "--ban",
+            "KWT=0.5",
+            "--warehouse",
+            str(tmp_path / "w.duckdb"),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    bad = CliRunner().invoke(
+        app,
+        ["labour", "PHL", "SAU", "KWT", "--ban", "KWT", "--warehouse", str(tmp_path / "w.duckdb")],
+    )
+    assert bad.exit_code == 1 and "accepted: DEST=FLOOR" in bad.stderr

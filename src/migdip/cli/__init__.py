@@ -21,6 +21,7 @@ app.command("leverage")(indicators.leverage_cmd)
 app.command("country")(indicators.country_cmd)
 app.command("impact")(impact.impact_cmd)
 app.command("negotiate")(negotiate.negotiate_cmd)
+app.command("labour")(negotiate.labour_cmd)
 app.command("tour")(tour.tour_cmd)
 app.command("migrations")(tour.migrations_cmd)
 

@@ -86,3 +86,55 @@ def negotiate_cmd(
         "What would move it: a credible threat (--threat, --credibility) lowers the "
         "destination's disagreement point and raises the transfer."
     )
+
+
+@handle_errors
+def labour_cmd(
+    origin: Annotated[str, typer.Argument(help="Origin state (e.g. PHL).")],
+    destinations: Annotated[list[str], typer.Argument(help="Two or more destinations.")],
+    ban: Annotated[
+        list[str] | None,
+        typer.Option(help="Deployment ban as DEST=FLOOR, e.g. KWT=0.5 (repeatable)."),
+    ] = None,
+    growth: Annotated[
+        float,
+        typer.Option(help="Yearly growth of every destination's labour shortage (an assumption)."),
+    ] = 0.02,
+    end: Annotated[int, typer.Option(help="Last year.")] = 2050,
+    warehouse: WarehouseOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Destinations' competition for an origin's workers to 2050, and deployment bans."""
+    from migdip.bargaining.labour import LabourParams, project
+    from migdip.errors import InputError
+
+    bans: dict[str, float] = {}
+    for item in ban or []:
+        name, _, floor = item.partition("=")
+        try:
+            bans[name] = float(floor)
+        except ValueError:
+            raise InputError(f"--ban {item!r}; accepted: DEST=FLOOR, e.g. KWT=0.5") from None
+    con = open_warehouse(warehouse)
+    ensure_datasets(con)
+    out = project(
+        con,
+        origin,
+        destinations,
+        end=end,
+        bans=bans,
+        p=LabourParams(default_shortage_growth=growth),
+    )
+    if as_json:
+        emit_json(out)
+        return
+    table = Table(title=f"Terms offered to workers from {out['origin']} (0-1) and origin leverage")
+    table.add_column("year")
+    for d in out["destinations"]:
+        table.add_column(d, justify="right")
+    table.add_column("leverage", justify="right")
+    for y in out["years"]:
+        table.add_row(
+            str(y["year"]), *(f"{t:.2f}" for t in y["terms"]), f"{y['origin_leverage']:.2f}"
+        )
+    console.print(table)
