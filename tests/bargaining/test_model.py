@@ -55,5 +55,6 @@ def test_negotiate_command(tmp_path) -> None:  # type: ignore[no-untyped-def]
         "interception",
         "readmission",
         "visas",
+        "legal_pathways_share_of_diaspora",
         "money_eur",
     }

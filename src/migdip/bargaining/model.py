@@ -9,6 +9,9 @@ Utilities are in euros a year, built from the warehouse for the year before the 
   Frontex and the route table for EU destinations, otherwise asylum applications by its
   nationals) + value per return x returns - visa cost (asylum applications from the partner)
   - money;
+- both: legal pathways (places a year, a share of the partner's diaspora at the destination):
+  the destination gains the value of a worker net of the domestic cost of admitting one; the
+  partner gains the remittances a migrant there sends home (World Bank matrix / UN DESA stock);
 - transit/origin state: - enforcement cost per person stopped (rising with the effort: the
   last crossings are the hardest to stop) - readmission cost per return,
   scaled up by its remittance dependence + visa value (its diaspora at the destination) + money.
@@ -36,6 +39,7 @@ from migdip.indicators.compute import entity_kind, route_transit
 INTERCEPTION = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 READMISSION = (0.0, 0.25, 0.5, 0.75, 1.0)
 VISAS = (0.0, 0.5, 1.0)
+QUOTAS = (0.0, 0.02, 0.05, 0.1)  # legal-pathway places a year, as a share of the diaspora
 MONEY_STEPS = 41
 
 
@@ -48,6 +52,8 @@ class BargainParams:
     readmission_cost_per_return_eur: float = 5_000.0
     visa_value_per_diaspora_member_eur: float = 100.0
     visa_cost_per_asylum_application_eur: float = 2_000.0
+    value_per_worker_eur: float = 5_000.0  # a destination's yearly gain from a legal worker
+    political_cost_per_worker_eur: float = 3_000.0  # its domestic cost of admitting one
 
 
 @dataclass
@@ -57,7 +63,7 @@ class Problem:
     year: int
     inputs: dict[str, float] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
-    packages: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 4)))
+    packages: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 5)))
     u_destination: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     u_partner: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     d_destination: float = 0.0
@@ -140,6 +146,16 @@ def inputs(
     )
     out["remittance_dependence"] = remin / gdp if gdp > 0 else 0.0
     src["remittance_dependence"] = "WDI remittances received / GDP (latest year before)"
+    remitted = _one(
+        con,
+        "SELECT sum(usd_millions) FROM wb_remittances WHERE sender IN (SELECT "
+        "unnest(?::VARCHAR[])) AND receiver IN (SELECT unnest(?::VARCHAR[]))",
+        [dest, part],
+    )
+    out["remittances_per_migrant"] = 1e6 * remitted / out["diaspora"] if out["diaspora"] else 0.0
+    src["remittances_per_migrant"] = (
+        "World Bank bilateral remittances 2017 (US$, taken at par with euros) / UN DESA diaspora"
+    )
     out["hosted"] = _one(
         con,
         "SELECT sum(coalesce(refugees, 0) + coalesce(asylum_seekers, 0)) "
@@ -171,8 +187,9 @@ def build(
     if destination == partner:
         raise InputError(f"a negotiation needs two different parties; got {partner} twice")
     values, src = inputs(con, destination, partner, year)
-    grid = np.array(list(itertools.product(INTERCEPTION, READMISSION, VISAS, [0.0])))
-    e, r, v = grid[:, 0], grid[:, 1], grid[:, 2]
+    grid = np.array(list(itertools.product(INTERCEPTION, READMISSION, VISAS, QUOTAS, [0.0])))
+    e, r, v, q = grid[:, 0], grid[:, 1], grid[:, 2], grid[:, 3]
+    workers = values["diaspora"] * q
     if prevented is None:
         stops = values["arrivals"] * e
     else:
@@ -183,20 +200,22 @@ def build(
         p.cost_per_arrival_eur * stops
         + p.value_per_return_eur * returns
         - p.visa_cost_per_asylum_application_eur * values["asylum_applications"] * v
+        + (p.value_per_worker_eur - p.political_cost_per_worker_eur) * workers
     )
     base_p = (
         -p.enforcement_cost_per_stop_eur * stops * (1 + p.enforcement_convexity * e)
         - p.readmission_cost_per_return_eur * (1 + 10 * values["remittance_dependence"]) * returns
         + p.visa_value_per_diaspora_member_eur * values["diaspora"] * v
+        + values["remittances_per_migrant"] * workers
     )
     d_dest = -credibility * threat * values["hosted"] * p.cost_per_arrival_eur
     d_part = -credibility * threat * values["hosted"] * p.enforcement_cost_per_stop_eur
     top = max(float((base_d - d_dest).max()), 1.0)
     money = np.linspace(0.0, top, MONEY_STEPS)
     packages = np.repeat(grid, MONEY_STEPS, axis=0)
-    packages[:, 3] = np.tile(money, len(grid))
-    u_d = np.repeat(base_d, MONEY_STEPS) - packages[:, 3]
-    u_p = np.repeat(base_p, MONEY_STEPS) + packages[:, 3]
+    packages[:, 4] = np.tile(money, len(grid))
+    u_d = np.repeat(base_d, MONEY_STEPS) - packages[:, 4]
+    u_p = np.repeat(base_p, MONEY_STEPS) + packages[:, 4]
     return Problem(destination, partner, year, values, src, packages, u_d, u_p, d_dest, d_part)
 
 
@@ -217,12 +236,18 @@ def solve(problem: Problem) -> dict[str, Any]:
     }
     if agreed:
         k = int(sol.index[0])
-        e, r, v, m = problem.packages[k]
-        out["package"] = {"interception": e, "readmission": r, "visas": v, "money_eur": m}
+        e, r, v, q, m = problem.packages[k]
+        out["package"] = {
+            "interception": e,
+            "readmission": r,
+            "visas": v,
+            "legal_pathways_share_of_diaspora": q,
+            "money_eur": m,
+        }
         out["utility"] = {"destination": float(sol.u1[0]), "partner": float(sol.u2[0])}
         out["got"] = {
             "destination": got_level((e / max(INTERCEPTION) + r) / 2),
-            "partner": got_level(min(1.0, (v + (1.0 if m > 0 else 0.0)) / 2)),
+            "partner": got_level(min(1.0, (v + q / max(QUOTAS) + (1.0 if m > 0 else 0.0)) / 3)),
         }
     return out
 
