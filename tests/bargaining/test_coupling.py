@@ -126,3 +126,16 @@ def test_labour_command(tmp_path: Path) -> None:
         ["labour", "PHL", "SAU", "KWT", "--ban", "KWT", "--warehouse", str(tmp_path / "w.duckdb")],
     )
     assert bad.exit_code == 1 and "accepted: DEST=FLOOR" in bad.stderr
+
+
+def test_agreed_terms_act_in_the_engine(data_con: duckdb.DuckDBPyConnection) -> None:
+    kept = play(data_con, "EU", "TUR", 2017, 1, q=PlayParams(disbursement=1.0))[0]
+    broken = play(data_con, "EU", "TUR", 2017, 1, q=PlayParams(disbursement=0.1))[0]
+    route = "Eastern Mediterranean Route"
+    assert kept["complied"] and not broken["complied"]
+    # enforcement kept: fewer detections on the partner's route than after a breakdown (release)
+    assert (
+        kept["projected_detections_by_route"][route]
+        < broken["projected_detections_by_route"][route]
+    )
+    assert kept["returns"] >= 0 and kept["legal_pathway_workers"] >= 0

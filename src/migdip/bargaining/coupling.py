@@ -10,9 +10,11 @@ engine, not an assumption, says how much less.
 ``play`` then runs periods (years): each period the sides bargain from that period's data, the
 agreed effort becomes an interception lever in the engine for the year, the destination disburses
 a share of the promised money, and the partner complies while the deal leaves it better off than
-breaking it. A breakdown (promised money withheld) makes the partner's threat credible in the
-next period's bargaining, as Turkey's 2020 "open the gates" followed disputes over the 2016
-Statement's money.
+breaking it. The agreed interception then acts as a lever in the engine for the year (after a
+breakdown the partner stops enforcing and its routes become more attractive: a release), and the
+projected detections by route are recorded. A breakdown (promised money withheld) also makes
+the partner's threat credible in the next period's bargaining, as Turkey's 2020 "open the
+gates" followed disputes over the 2016 Statement's money.
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ class PlayParams:
     breakdown_below: float = 0.4  # the partner defects when paid < this share of the promise
     threat_after_breakdown: float = 0.3  # share of hosted people it then threatens to release
     credibility_after_breakdown: float = 0.8
+    release_factor: float = 3.0  # after a breakdown the partner's routes become this attractive
 
 
 def play(
@@ -167,8 +170,48 @@ def play(
             threat, credibility = (
                 (q.threat_after_breakdown, q.credibility_after_breakdown) if broke else (0.0, 0.0)
             )
+            effort = 0.0 if broke else float(result["package"]["interception"])
+            entry |= _implemented(con, destination, partner, year, result, effort, broke, q)
         history.append(entry)
     return history
+
+
+def _implemented(
+    con: duckdb.DuckDBPyConnection,
+    destination: str,
+    partner: str,
+    year: int,
+    result: dict[str, Any],
+    effort: float,
+    broke: bool,
+    q: PlayParams,
+) -> dict[str, Any]:
+    """The agreed terms as the year's levers: projected detections, returns, legal workers.
+
+    Interception (or, after a breakdown, none and a release: the partner's routes made
+    ``release_factor`` times as attractive) acts in the route model on the flow engine; the
+    readmission and legal-pathway terms are counted from the problem's inputs.
+    """
+    out: dict[str, Any] = {
+        "returns": result["inputs"]["returnable"] * float(result["package"]["readmission"]),
+        "legal_pathway_workers": result["inputs"]["diaspora"]
+        * float(result["package"]["legal_pathways_share_of_diaspora"]),
+    }
+    if not couples(destination.upper(), partner.upper(), year + 1):
+        return out
+    data = from_frontex(con, ROUTES)
+    target = f"{year - 1}-12"
+    origin = max(i for i, m in enumerate(data.months) if m <= target)
+    f = fit(data, origin, RouteParams())
+    levers: tuple[Any, ...] = ()
+    for route in partner_routes(partner.upper()):
+        if broke:
+            levers += route_lever(data, route, "attractiveness", 0, None, factor=q.release_factor)
+        elif effort > 0:
+            levers += route_lever(data, route, "interception", 0, None, effort)
+    projected = forecast(data, f, 12, RouteParams(), levers).sum(axis=0)
+    out["projected_detections_by_route"] = dict(zip(data.routes, projected.tolist(), strict=True))
+    return out
 
 
 def load_negotiation(path: Any) -> dict[str, Any]:

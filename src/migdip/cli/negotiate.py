@@ -52,6 +52,8 @@ def negotiate_cmd(
                 f"{h['year']}: threat {h['threat']:.0%} (credibility "
                 f"{h['credibility']:.0%}); {text}"
             )
+            for route, n in h.get("projected_detections_by_route", {}).items():
+                console.print(f"    projected detections, {route}: {n:,.0f}")
         return
     result = negotiate(con, destination, partner, year, threat=threat, credibility=credibility)
     if as_json:
