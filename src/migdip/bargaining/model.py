@@ -88,6 +88,12 @@ def inputs(
     through = [r for r, t in route_transit() if t in part]
     out: dict[str, float] = {}
     src: dict[str, str] = {}
+    applications = _one(
+        con,
+        "SELECT sum(applied) FROM unhcr_asylum_applications WHERE year = ? AND origin IN "
+        "(SELECT unnest(?::VARCHAR[])) AND asylum IN (SELECT unnest(?::VARCHAR[]))",
+        [y, part, dest],
+    )
     if through and (destination == "EU" or set(dest) <= eu):
         out["arrivals"] = _one(
             con,
@@ -99,13 +105,7 @@ def inputs(
             f"Frontex detections {y} on routes through {partner}: {', '.join(through)}"
         )
     else:
-        out["arrivals"] = _one(
-            con,
-            "SELECT sum(applied) FROM unhcr_asylum_applications WHERE "
-            "year = ? AND origin IN (SELECT unnest(?::VARCHAR[])) AND asylum IN "
-            "(SELECT unnest(?::VARCHAR[]))",
-            [y, part, dest],
-        )
+        out["arrivals"] = applications
         src["arrivals"] = f"UNHCR asylum applications {y} by {partner} nationals in {destination}"
     out["returnable"] = _one(
         con,
@@ -115,12 +115,7 @@ def inputs(
         [y, part, dest],
     )
     src["returnable"] = f"UNHCR rejected asylum decisions {y}, {partner} nationals in {destination}"
-    out["asylum_applications"] = _one(
-        con,
-        "SELECT sum(applied) FROM unhcr_asylum_applications WHERE year = ? AND origin IN "
-        "(SELECT unnest(?::VARCHAR[])) AND asylum IN (SELECT unnest(?::VARCHAR[]))",
-        [y, part, dest],
-    )
+    out["asylum_applications"] = applications
     src["asylum_applications"] = f"UNHCR asylum applications {y}"
     out["diaspora"] = _one(
         con,

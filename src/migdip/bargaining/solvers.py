@@ -86,24 +86,21 @@ def alternating_offers(
     if rounds < 1:
         raise ValueError("rounds must be at least 1")
     # continuation values (undiscounted at the round they are obtained) after the deadline
-    cont1, cont2 = d1, d2
+    cont = {1: d1, 2: d2}
+    delta = {1: delta1, 2: delta2}
+    utility = {1: u1, 2: u2}
     choice = -1
     for t in range(rounds - 1, -1, -1):
         proposer = first if t % 2 == 0 else 3 - first
-        if proposer == 1:
-            ok = u2 >= delta2 * cont2 if t < rounds - 1 else u2 >= cont2
-            ok &= u1 >= (delta1 * cont1 if t < rounds - 1 else cont1)
-            if ok.any():
-                k = int(np.flatnonzero(ok)[np.argmax(u1[ok])])
-                cont1, cont2, choice = float(u1[k]), float(u2[k]), k
-            else:
-                cont1, cont2, choice = delta1 * cont1, delta2 * cont2, -1
+        responder = 3 - proposer
+        last = t == rounds - 1
+        # each side accepts (or proposes) nothing worse than waiting for the next round
+        floor = {i: cont[i] if last else delta[i] * cont[i] for i in (1, 2)}
+        ok = (utility[responder] >= floor[responder]) & (utility[proposer] >= floor[proposer])
+        if ok.any():
+            choice = int(np.flatnonzero(ok)[np.argmax(utility[proposer][ok])])
+            cont = {1: float(u1[choice]), 2: float(u2[choice])}
         else:
-            ok = u1 >= delta1 * cont1 if t < rounds - 1 else u1 >= cont1
-            ok &= u2 >= (delta2 * cont2 if t < rounds - 1 else cont2)
-            if ok.any():
-                k = int(np.flatnonzero(ok)[np.argmax(u2[ok])])
-                cont1, cont2, choice = float(u1[k]), float(u2[k]), k
-            else:
-                cont1, cont2, choice = delta1 * cont1, delta2 * cont2, -1
+            choice = -1
+            cont = {i: delta[i] * cont[i] for i in (1, 2)}
     return choice, 0 if choice >= 0 else -1
