@@ -4,11 +4,9 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from migdip.cli import app
-
-runner = CliRunner()
+from tests.cli.helpers import run_json, runner
 
 
 @pytest.fixture(scope="module")
@@ -17,12 +15,6 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> str:
     result = runner.invoke(app, ["atlas", "build", "--warehouse", str(path), "--json"])
     assert result.exit_code == 0, result.output
     return str(path)
-
-
-def run_json(*args: str) -> object:
-    result = runner.invoke(app, [*args, "--json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_build_reports_counts(warehouse: str) -> None:

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from migdip.cli import app
-
-runner = CliRunner()
+from tests.cli.helpers import run_json, runner
 
 
 @pytest.fixture(scope="module")
@@ -17,12 +14,6 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> str:
     result = runner.invoke(app, ["data", "list", "--warehouse", str(path), "--json"])
     assert result.exit_code == 0, result.output
     return str(path)
-
-
-def run_json(*args: str) -> object:
-    result = runner.invoke(app, [*args, "--json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_data_list_is_a_provenance_table(warehouse: str) -> None:

@@ -20,6 +20,7 @@ from migdip.cli.common import (
     emit_json,
     err_console,
     handle_errors,
+    show_markdown,
 )
 
 app = typer.Typer(help="The Atlas of migration diplomacy: search, show, export, validate.")
@@ -413,9 +414,4 @@ def codebook_cmd(
             {"fields": [f.__dict__ for f in fields()], "terms": [t.__dict__ for t in terms()]}
         )
         return
-    text = render_markdown()
-    if output is None:
-        console.print(text, markup=False, highlight=False)
-    else:
-        write_text(output, text)
-        console.print(f"Wrote the codebook to {output}.")
+    show_markdown(render_markdown(), output, "the codebook")

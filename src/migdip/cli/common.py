@@ -60,3 +60,14 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def show_markdown(text: str, output: Path | None, what: str) -> None:
+    """Print Markdown, or write it atomically to ``output`` and say so."""
+    if output is None:
+        console.print(text, markup=False, highlight=False)
+        return
+    from migdip.atomic import write_text
+
+    write_text(output, text)
+    console.print(f"Wrote {what} to {output}.")

@@ -9,7 +9,14 @@ import typer
 from rich.table import Table
 
 from migdip.atomic import atomic_path
-from migdip.cli.common import JsonOpt, WarehouseOpt, console, emit_json, handle_errors
+from migdip.cli.common import (
+    JsonOpt,
+    WarehouseOpt,
+    console,
+    emit_json,
+    handle_errors,
+    show_markdown,
+)
 from migdip.indicators import DEFAULT_YEAR, Indicators
 from migdip.indicators.catalogue import indicators, render_markdown
 from migdip.profile import country_profile
@@ -140,14 +147,7 @@ def catalogue_cmd(
     if as_json:
         emit_json([i.__dict__ for i in indicators().values()])
         return
-    text = render_markdown()
-    if output is None:
-        console.print(text, markup=False, highlight=False)
-    else:
-        from migdip.atomic import write_text
-
-        write_text(output, text)
-        console.print(f"Wrote the catalogue to {output}.")
+    show_markdown(render_markdown(), output, "the catalogue")
 
 
 @app.command("pairs")
