@@ -138,4 +138,18 @@ def test_agreed_terms_act_in_the_engine(data_con: duckdb.DuckDBPyConnection) -> 
         kept["projected_detections_by_route"][route]
         < broken["projected_detections_by_route"][route]
     )
-    assert kept["returns"] >= 0 and kept["legal_pathway_workers"] >= 0
+    # readmission acts in the engine on the partner's nationals without a right to stay; after a
+    # breakdown the partner readmits nobody
+    assert kept["terms_simulated"] and broken["terms_simulated"]
+    share = kept["package"]["readmission"]
+    assert kept["returns"] == pytest.approx(kept_returnable(data_con) * share, rel=1e-6)
+    assert broken["returns"] == 0
+    assert kept["legal_pathway_places"] >= 0
+    replaced = kept["irregular_departures_replaced_by_legal_places"]
+    assert 0 <= replaced <= kept["legal_pathway_places"]
+
+
+def kept_returnable(con: duckdb.DuckDBPyConnection) -> float:
+    from migdip.bargaining.coupling import negotiate
+
+    return float(negotiate(con, "EU", "TUR", 2017)["inputs"]["returnable"])

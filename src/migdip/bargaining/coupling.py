@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from migdip.bargaining.model import INTERCEPTION, BargainParams, build, solve
 from migdip.data.countries import members
 from migdip.flows.impact import FRONTEX_ROUTE, MAIN_ROUTES
+from migdip.flows.route_terms import Terms, forecast_with_terms
 from migdip.flows.routes_model import RouteParams, fit, forecast, from_frontex, route_lever
 from migdip.indicators.compute import entity_kind, route_transit
 
@@ -133,6 +134,7 @@ class PlayParams:
     threat_after_breakdown: float = 0.3  # share of hosted people it then threatens to release
     credibility_after_breakdown: float = 0.8
     release_factor: float = 3.0  # after a breakdown the partner's routes become this attractive
+    legal_substitution: float = 0.5  # share of legal places replacing irregular departures
 
 
 def play(
@@ -186,16 +188,21 @@ def _implemented(
     broke: bool,
     q: PlayParams,
 ) -> dict[str, Any]:
-    """The agreed terms as the year's levers: projected detections, returns, legal workers.
+    """The agreed terms as the year's levers: projected detections, returns, legal places.
 
     Interception (or, after a breakdown, none and a release: the partner's routes made
-    ``release_factor`` times as attractive) acts in the route model on the flow engine; the
-    readmission and legal-pathway terms are counted from the problem's inputs.
+    ``release_factor`` times as attractive) acts in the route model on the flow engine, and so do
+    readmission (a returns lever on the partner's nationals without a right to stay) and the
+    legal-pathway places (a quota lever on its nationals' would-be departures; see
+    ``migdip.flows.route_terms``). Where the engine cannot value the pair, the terms are counted.
     """
+    package, inputs = result["package"], result["inputs"]
+    readmission = 0.0 if broke else float(package["readmission"])
+    places = inputs["diaspora"] * float(package["legal_pathways_share_of_diaspora"])
     out: dict[str, Any] = {
-        "returns": result["inputs"]["returnable"] * float(result["package"]["readmission"]),
-        "legal_pathway_workers": result["inputs"]["diaspora"]
-        * float(result["package"]["legal_pathways_share_of_diaspora"]),
+        "returns": inputs["returnable"] * readmission,
+        "legal_pathway_places": places,
+        "terms_simulated": False,
     }
     if not couples(destination.upper(), partner.upper(), year + 1):
         return out
@@ -209,9 +216,22 @@ def _implemented(
             levers += route_lever(data, route, "attractiveness", 0, None, factor=q.release_factor)
         elif effort > 0:
             levers += route_lever(data, route, "interception", 0, None, effort)
-    projected = forecast(data, f, 12, RouteParams(), levers).sum(axis=0)
-    out["projected_detections_by_route"] = dict(zip(data.routes, projected.tolist(), strict=True))
-    return out
+    terms = Terms(
+        partner.upper(),
+        destination.upper(),
+        readmission=readmission,
+        without_right_to_stay=float(inputs["returnable"]),
+        legal_places=places,
+        substitution=q.legal_substitution,
+    )
+    run = forecast_with_terms(data, f, 12, terms, RouteParams(), levers)
+    projected = run.detections.sum(axis=0)
+    return out | {
+        "terms_simulated": True,
+        "returns": run.returned,
+        "irregular_departures_replaced_by_legal_places": run.legal_arrivals_replacing_departures,
+        "projected_detections_by_route": dict(zip(data.routes, projected.tolist(), strict=True)),
+    }
 
 
 def load_negotiation(path: Any) -> dict[str, Any]:

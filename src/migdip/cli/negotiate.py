@@ -52,6 +52,14 @@ def negotiate_cmd(
                 f"{h['year']}: threat {h['threat']:.0%} (credibility "
                 f"{h['credibility']:.0%}); {text}"
             )
+            if deal:
+                how = "simulated" if h["terms_simulated"] else "counted"
+                replaced = h.get("irregular_departures_replaced_by_legal_places")
+                console.print(
+                    f"    returns ({how}): {h['returns']:,.0f}; legal places: "
+                    f"{h['legal_pathway_places']:,.0f}"
+                    + (f", replacing {replaced:,.0f} irregular departures" if replaced else "")
+                )
             for route, n in h.get("projected_detections_by_route", {}).items():
                 console.print(f"    projected detections, {route}: {n:,.0f}")
         return

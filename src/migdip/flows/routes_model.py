@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from migdip.errors import InputError
-from migdip.flows.engine import Params, Run, simulate
+from migdip.flows.engine import Params, Result, Run, simulate
 from migdip.flows.levers import Lever
 from migdip.flows.network import Link, Network, Place
 
@@ -40,6 +40,7 @@ OTHER = "other"
 SCALE = 100.0  # distance scale (km-equivalent) used to encode route shares as costs
 BASE = 10 * SCALE  # constant added to every link so that no detour beats a direct link
 SHARE_FLOOR = 1e-4
+HELD = "held"  # kind of the extra places: people there do not move by themselves
 
 
 @dataclass(frozen=True)
@@ -252,23 +253,46 @@ def forecast(
     seed: int | None = None,
 ) -> NDArray[np.float64]:
     """(horizon, routes) projected detections for months origin+1 .. origin+horizon."""
-    net = _network(data, f)
+    result = run_months(data, f, horizon, p, levers, seed)
+    n_nat = len(data.nationalities)
+    arrived: NDArray[np.float64] = result.arrivals[1:, n_nat : n_nat + len(data.routes)]
+    return arrived
+
+
+def run_months(
+    data: RouteData,
+    f: Fitted,
+    horizon: int,
+    p: RouteParams = RouteParams(),
+    levers: tuple[Lever, ...] = (),
+    seed: int | None = None,
+    extra: tuple[Place, ...] = (),
+    extra_initial: tuple[float, ...] = (),
+) -> Result:
+    """The engine run behind ``forecast`` (one step a month; step 0 is the origin month).
+
+    ``extra`` places (unlinked, appended after the route places) hold people that levers such as
+    returns and quotas move (e.g. those at the destination without a right to stay), starting
+    with ``extra_initial`` people each.
+    """
+    base = _network(data, f)
+    net = Network(base.places + extra, base.links)
     n_nat = len(data.nationalities)
     m = int(data.months[f.origin][5:7])
     moy = [((m - 1 + h) % 12) for h in range(1, horizon + 1)]
     spawn = np.zeros((horizon + 1, net.n))
     spawn[:horizon, :n_nat] = np.array([f.level * f.season[k] for k in moy])
-    run = Run(net, horizon + 1, spawn, np.zeros(net.n), levers)
+    initial = np.zeros(net.n)
+    initial[base.n : base.n + len(extra_initial)] = extra_initial
+    run = Run(net, horizon + 1, spawn, initial, levers)
     params = Params(
         speed_km_per_day=1e9,
         distance_scale_km=SCALE,
-        move_chance={"origin": 1.0, "destination": 0.0},
+        move_chance={"origin": 1.0, "destination": 0.0, HELD: 0.0},
         interception_aversion=p.diversion,
         death_aversion=p.diversion,
     )
-    result = simulate(run, params, seed)
-    arrived: NDArray[np.float64] = result.arrivals[1:, n_nat:]
-    return arrived
+    return simulate(run, params, seed)
 
 
 def backtest(
