@@ -18,6 +18,7 @@ _CHECKOUT = PACKAGE_DIR.parent.parent
 WAREHOUSE_ENV = "MIGDIP_WAREHOUSE"
 RECORDS_ENV = "MIGDIP_RECORDS"
 DATA_ENV = "MIGDIP_DATA"
+SCENARIOS_ENV = "MIGDIP_SCENARIOS"
 
 
 def _resource(env: str, relative: str) -> Path:
@@ -38,6 +39,11 @@ def records_dir() -> Path:
 def data_dir() -> Path:
     """The folder of bundled datasets (with PROVENANCE.md)."""
     return _resource(DATA_ENV, "data")
+
+
+def scenarios_dir() -> Path:
+    """The folder of example scenario files."""
+    return _resource(SCENARIOS_ENV, "scenarios")
 
 
 def default_warehouse_path() -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from migdip.cli import atlas, data, impact, indicators, negotiate, sim, tour
+from migdip.cli import atlas, data, impact, indicators, negotiate, serve, sim, tour
 
 app = typer.Typer(
     name="migdip",
@@ -24,6 +24,7 @@ app.command("negotiate")(negotiate.negotiate_cmd)
 app.command("labour")(negotiate.labour_cmd)
 app.command("tour")(tour.tour_cmd)
 app.command("migrations")(tour.migrations_cmd)
+app.command("serve")(serve.serve_cmd)
 
 
 def main() -> None:

@@ -111,3 +111,12 @@ def reference_names() -> dict[str, str]:
                 if row[key]:
                     out[row[key].strip().lower()] = row["iso3"]
     return out
+
+
+def m49_codes() -> dict[str, str]:
+    """ISO3 -> UN M49 numeric code (three digits, as in world maps' country ids)."""
+    out = {}
+    for row in _reference_rows():
+        if row.get("m49") and row.get("iso3"):
+            out[row["iso3"]] = f"{int(float(row['m49'])):03d}"
+    return out

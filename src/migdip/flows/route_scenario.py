@@ -9,6 +9,7 @@ a level shock (lognormal, ``level_sd``), so bands carry both kinds of uncertaint
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -113,8 +114,11 @@ def run_route_scenario(
     con: duckdb.DuckDBPyConnection | None,
     runs: int | None = None,
     seed: int | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> dict[str, Any]:
-    """Project detections by route for every variant; bands over the ensemble."""
+    """Project detections by route for every variant; bands over the ensemble.
+
+    ``progress`` (if given) is called with the share done after each run."""
     p = route_params(spec.params)
     data = load_series(spec, base, con, p.top_nationalities)
     origin = len(data.months) - 1 if spec.origin is None else _index(data, spec.origin)
@@ -142,6 +146,7 @@ def run_route_scenario(
         "seed": base_seed,
         "variants": {},
     }
+    done = 0
     for name, items in variants.items():
         levers = _levers(data, items)
         values = []
@@ -152,6 +157,9 @@ def run_route_scenario(
                 fitted, level=fitted.level * float(np.exp(rng.normal(0, ens.level_sd)))
             )
             values.append(forecast(data, shocked, spec.horizon, member, levers, base_seed + i))
+            done += 1
+            if progress is not None:
+                progress(done / (n_runs * len(variants)))
         stack = np.stack(values)
         q = np.quantile(stack, [0.05, 0.5, 0.95], axis=0)
         out["variants"][name] = {

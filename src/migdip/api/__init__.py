@@ -1,0 +1,77 @@
+"""The REST API (FastAPI) and the dashboard, served by one process on the embedded warehouse.
+
+``create_app(Settings(...))`` builds the app; ``migdip serve`` runs it with uvicorn. Paths are
+versioned under ``/api/v1``; the OpenAPI document is at ``/api/v1/openapi.json`` and its pages at
+``/api/docs``; the dashboard is at ``/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+
+from migdip import __version__
+from migdip.api import envelope, v1_atlas, v1_flows, v1_models, v1_states
+from migdip.api.envelope import Envelope, ok
+from migdip.api.middleware import BodyLimit, ResponseCache
+from migdip.api.state import Settings, State
+
+__all__ = ["Settings", "create_app"]
+
+
+def create_app(settings: Settings | None = None, state: State | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if state is None:
+            app.state.migdip.close()
+
+    app = FastAPI(
+        title="migdip",
+        version=__version__,
+        description="Migration diplomacy: the Atlas, indicators from real data, flows, bargaining.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.migdip = state or State(settings)
+    envelope.install(app)
+    v1 = APIRouter(prefix="/api/v1")
+
+    @v1.get("", response_model=Envelope, summary="What the API serves", tags=["about"])
+    def index(request: Request) -> Any:
+        paths = sorted(request.app.openapi()["paths"])
+        return ok({"name": "migdip", "version": __version__, "paths": paths})
+
+    @v1.get("/health", response_model=Envelope, summary="Liveness", tags=["about"])
+    def health() -> Any:
+        return ok({"status": "ok"})
+
+    for module in (v1_atlas, v1_states, v1_flows, v1_models):
+        v1.include_router(module.router)
+    app.include_router(v1)
+    from migdip.web import mount
+
+    mount(app)
+    cache = ResponseCache(app, settings.cache_entries)  # type: ignore[arg-type]
+    app.state.cache = cache
+    app.add_middleware(_Wrap, inner=cache)  # type: ignore[arg-type]
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # type: ignore[arg-type]
+    return app
+
+
+class _Wrap:
+    """Put the cache in the middleware stack (it wraps the app's router)."""
+
+    def __init__(self, app: Any, inner: ResponseCache) -> None:
+        inner.app = app
+        self.inner = inner
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.inner(scope, receive, send)

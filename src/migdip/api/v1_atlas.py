@@ -1,0 +1,190 @@
+"""Atlas resources: search with facets, records with their sources, stats, timeline, network,
+codebook; proposing and editing records (token)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request
+from fastapi import Path as PathParam
+
+from migdip.api.deps import Con, Format, Limit, Offset, Token, page_meta, state
+from migdip.api.downloads import download
+from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
+from migdip.atlas.codebook import fields, vocabulary, vocabulary_names
+from migdip.atlas.edit import save_record
+from migdip.atlas.query import FACETS, SORTS, Facets, get_record, network, search, stats, timeline
+
+router = APIRouter(prefix="/atlas", tags=["atlas"], responses=ERROR_RESPONSES)
+Text = Annotated[str | None, Query(max_length=200)]
+Word = Annotated[str | None, Query(max_length=80, pattern=r"^[A-Za-z0-9_:.\-]+$")]
+Year = Annotated[int | None, Query(ge=1800, le=2100)]
+SORT_PATTERN = "^(" + "|".join(s.replace("-", "\\-") for s in SORTS) + ")$"
+
+
+def facets(
+    q: Text = None,
+    kind: Word = None,
+    instrument: Word = None,
+    party: Word = None,
+    role: Word = None,
+    position: Word = None,
+    approach: Word = None,
+    region: Word = None,
+    year_from: Year = None,
+    year_to: Year = None,
+    status: Word = None,
+    dataset: Word = None,
+) -> Facets:
+    return Facets(
+        q,
+        kind,
+        instrument,
+        party.upper() if party and ":" not in party else party,
+        role,
+        position,
+        approach,
+        region,
+        year_from,
+        year_to,
+        status,
+        dataset,
+    )
+
+
+@router.get("/records", response_model=Envelope, summary="Search records (facets, full text)")
+def records(
+    request: Request,
+    con: Con,
+    q: Text = None,
+    kind: Word = None,
+    instrument: Word = None,
+    party: Word = None,
+    role: Word = None,
+    position: Word = None,
+    approach: Word = None,
+    region: Word = None,
+    year_from: Year = None,
+    year_to: Year = None,
+    status: Word = None,
+    dataset: Word = None,
+    sort: Annotated[str | None, Query(pattern=SORT_PATTERN)] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    format: Format = None,
+) -> Any:
+    f = facets(
+        q,
+        kind,
+        instrument,
+        party,
+        role,
+        position,
+        approach,
+        region,
+        year_from,
+        year_to,
+        status,
+        dataset,
+    )
+    if format is not None:
+        found = search(con, f, None, 0, sort, with_facets=False)
+        return download(found.records, format, "atlas-records")
+    found = search(con, f, limit, offset, sort)
+    return ok(found.records, **page_meta(request, found.total, limit, offset), facets=found.facets)
+
+
+@router.get("/records/{record_id}", response_model=Envelope, summary="One record, with its sources")
+def record(record_id: Annotated[str, PathParam(max_length=120)], con: Con) -> Any:
+    return ok(get_record(con, record_id))
+
+
+@router.post(
+    "/records",
+    status_code=201,
+    response_model=Envelope,
+    dependencies=[Token],
+    summary="Propose a record (token)",
+)
+def propose(request: Request, con: Con, body: Annotated[dict[str, Any], Body()]) -> Any:
+    return ok(save_record(con, body, state(request).records))
+
+
+@router.put(
+    "/records/{record_id}",
+    response_model=Envelope,
+    dependencies=[Token],
+    summary="Edit a record (token)",
+)
+def edit(
+    record_id: Annotated[str, PathParam(max_length=120)],
+    request: Request,
+    con: Con,
+    body: Annotated[dict[str, Any], Body()],
+) -> Any:
+    return ok(save_record(con, body, state(request).records, replace=record_id))
+
+
+@router.get("/stats", response_model=Envelope, summary="Counts by facet")
+def atlas_stats(con: Con) -> Any:
+    return ok(stats(con))
+
+
+@router.get("/timeline", response_model=Envelope, summary="Records by year")
+def atlas_timeline(
+    con: Con,
+    q: Text = None,
+    kind: Word = None,
+    instrument: Word = None,
+    party: Word = None,
+    approach: Word = None,
+    region: Word = None,
+    year_from: Year = None,
+    year_to: Year = None,
+    dataset: Word = None,
+) -> Any:
+    f = facets(
+        q, kind, instrument, party, None, None, approach, region, year_from, year_to, None, dataset
+    )
+    return ok(timeline(con, f))
+
+
+@router.get("/network", response_model=Envelope, summary="Actors linked by shared records")
+def atlas_network(
+    con: Con,
+    kind: Word = None,
+    instrument: Word = None,
+    party: Word = None,
+    approach: Word = None,
+    region: Word = None,
+    year_from: Year = None,
+    year_to: Year = None,
+    dataset: Word = None,
+) -> Any:
+    f = facets(
+        None,
+        kind,
+        instrument,
+        party,
+        None,
+        None,
+        approach,
+        region,
+        year_from,
+        year_to,
+        None,
+        dataset,
+    )
+    return ok(network(con, f).as_dict())
+
+
+@router.get("/codebook", response_model=Envelope, summary="Fields, vocabularies, facets and sorts")
+def codebook() -> Any:
+    return ok(
+        {
+            "fields": [vars(f) for f in fields()],
+            "vocabularies": {name: list(vocabulary(name)) for name in vocabulary_names()},
+            "facets": list(FACETS),
+            "sorts": list(SORTS),
+        }
+    )
