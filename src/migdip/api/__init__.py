@@ -59,10 +59,10 @@ def create_app(settings: Settings | None = None, state: State | None = None) -> 
     from migdip.web import mount
 
     mount(app)
-    cache = ResponseCache(app, settings.cache_entries)  # type: ignore[arg-type]
+    cache = ResponseCache(app, settings.cache_entries)
     app.state.cache = cache
-    app.add_middleware(_Wrap, inner=cache)  # type: ignore[arg-type]
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # type: ignore[arg-type]
+    app.add_middleware(_Wrap, inner=cache)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
 
 

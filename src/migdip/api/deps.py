@@ -57,3 +57,22 @@ def page_meta(
     if offset + limit < total and limit > 0:
         nxt = str(request.url.include_query_params(offset=offset + limit))
     return {"total": total, "limit": limit, "offset": offset, "next": nxt, **extra}
+
+
+DOWNLOADABLE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The envelope, or with ?format= a file: a JSON array, CSV or Parquet",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "anyOf": [
+                        {"$ref": "#/components/schemas/Envelope"},
+                        {"type": "array", "items": {}},
+                    ]
+                }
+            },
+            "text/csv": {"schema": {"type": "string"}},
+            "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}

@@ -55,8 +55,8 @@ def parquet_bytes(rows: list[dict[str, Any]]) -> bytes:
         try:
             if rows:
                 con.execute(
-                    f"COPY (SELECT * FROM read_json_auto('{_quote(src)}', format='newline_delimited')) "
-                    f"TO '{_quote(out)}' (FORMAT parquet)"
+                    f"COPY (SELECT * FROM read_json_auto('{_quote(src)}', "
+                    f"format='newline_delimited')) TO '{_quote(out)}' (FORMAT parquet)"
                 )
             else:
                 con.execute(

@@ -53,7 +53,7 @@ class ResponseCache:
                 {
                     "type": "http.response.start",
                     "status": status,
-                    "headers": headers + [(b"x-cache", b"hit")],
+                    "headers": [*headers, (b"x-cache", b"hit")],
                 }
             )
             await send({"type": "http.response.body", "body": body})
@@ -69,7 +69,7 @@ class ResponseCache:
             if message["type"] == "http.response.start":
                 start.update(message)
                 message = dict(message)
-                message["headers"] = list(message.get("headers", [])) + [(b"x-cache", b"miss")]
+                message["headers"] = [*message.get("headers", []), (b"x-cache", b"miss")]
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body") and start.get("status") == 200:
@@ -131,7 +131,8 @@ class BodyLimit:
         response = error(
             413,
             "too_large",
-            f"the request body is larger than {self.limit:,} bytes; accepted: at most {self.limit:,}",
+            f"the request body is larger than {self.limit:,} bytes; accepted: at most "
+            f"{self.limit:,}",
         )
         await response(scope, receive, send)
 

@@ -3,12 +3,12 @@ codebook; proposing and editing records (token)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi import Path as PathParam
 
-from migdip.api.deps import Con, Format, Limit, Offset, Token, page_meta, state
+from migdip.api.deps import DOWNLOADABLE, Con, Format, Limit, Offset, Token, page_meta, state
 from migdip.api.downloads import download
 from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.atlas.codebook import fields, vocabulary, vocabulary_names
@@ -18,22 +18,36 @@ from migdip.atlas.query import FACETS, SORTS, Facets, get_record, network, searc
 router = APIRouter(prefix="/atlas", tags=["atlas"], responses=ERROR_RESPONSES)
 Text = Annotated[str | None, Query(max_length=200)]
 Word = Annotated[str | None, Query(max_length=80, pattern=r"^[A-Za-z0-9_:.\-]+$")]
+
+
+def _vocab(name: str) -> Any:
+    """A facet whose accepted values (the codebook's vocabulary) are in the OpenAPI document."""
+    return Annotated[Literal[tuple(vocabulary(name))] | None, Query()]  # type: ignore[valid-type]
+
+
+Kind = _vocab("record_kind")
+Instrument = _vocab("instrument")
+Role = _vocab("role")
+Position = _vocab("position")
+Approach = _vocab("approach_mode")
+Region = _vocab("region")
+Status = _vocab("status")
 Year = Annotated[int | None, Query(ge=1800, le=2100)]
 SORT_PATTERN = "^(" + "|".join(s.replace("-", "\\-") for s in SORTS) + ")$"
 
 
 def facets(
     q: Text = None,
-    kind: Word = None,
-    instrument: Word = None,
+    kind: Kind = None,
+    instrument: Instrument = None,
     party: Word = None,
-    role: Word = None,
-    position: Word = None,
-    approach: Word = None,
-    region: Word = None,
+    role: Role = None,
+    position: Position = None,
+    approach: Approach = None,
+    region: Region = None,
     year_from: Year = None,
     year_to: Year = None,
-    status: Word = None,
+    status: Status = None,
     dataset: Word = None,
 ) -> Facets:
     return Facets(
@@ -52,21 +66,26 @@ def facets(
     )
 
 
-@router.get("/records", response_model=Envelope, summary="Search records (facets, full text)")
+@router.get(
+    "/records",
+    response_model=None,
+    responses=DOWNLOADABLE,
+    summary="Search records (facets, full text)",
+)
 def records(
     request: Request,
     con: Con,
     q: Text = None,
-    kind: Word = None,
-    instrument: Word = None,
+    kind: Kind = None,
+    instrument: Instrument = None,
     party: Word = None,
-    role: Word = None,
-    position: Word = None,
-    approach: Word = None,
-    region: Word = None,
+    role: Role = None,
+    position: Position = None,
+    approach: Approach = None,
+    region: Region = None,
     year_from: Year = None,
     year_to: Year = None,
-    status: Word = None,
+    status: Status = None,
     dataset: Word = None,
     sort: Annotated[str | None, Query(pattern=SORT_PATTERN)] = None,
     limit: Limit = 50,
@@ -134,11 +153,11 @@ def atlas_stats(con: Con) -> Any:
 def atlas_timeline(
     con: Con,
     q: Text = None,
-    kind: Word = None,
-    instrument: Word = None,
+    kind: Kind = None,
+    instrument: Instrument = None,
     party: Word = None,
-    approach: Word = None,
-    region: Word = None,
+    approach: Approach = None,
+    region: Region = None,
     year_from: Year = None,
     year_to: Year = None,
     dataset: Word = None,
@@ -152,11 +171,11 @@ def atlas_timeline(
 @router.get("/network", response_model=Envelope, summary="Actors linked by shared records")
 def atlas_network(
     con: Con,
-    kind: Word = None,
-    instrument: Word = None,
+    kind: Kind = None,
+    instrument: Instrument = None,
     party: Word = None,
-    approach: Word = None,
-    region: Word = None,
+    approach: Approach = None,
+    region: Region = None,
     year_from: Year = None,
     year_to: Year = None,
     dataset: Word = None,

@@ -8,7 +8,7 @@ import yaml
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 
-from migdip.api.deps import Con, Format, Limit, Offset, page_meta
+from migdip.api.deps import DOWNLOADABLE, Con, Format, Limit, Offset, page_meta
 from migdip.api.downloads import download
 from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.data.ingest import list_datasets
@@ -37,7 +37,12 @@ def dataset(dataset_id: Slug, con: Con) -> Any:
     raise NotFoundError(f"no dataset {dataset_id!r}; accepted: {', '.join(DATASETS)}")
 
 
-@router.get("/datasets/{dataset_id}/rows", response_model=Envelope, summary="A dataset's rows")
+@router.get(
+    "/datasets/{dataset_id}/rows",
+    response_model=None,
+    responses=DOWNLOADABLE,
+    summary="A dataset's rows",
+)
 def dataset_rows(
     dataset_id: Slug,
     request: Request,
@@ -72,7 +77,10 @@ def _impact(record_id: str) -> dict[str, Any] | None:
 
 
 @router.get(
-    "/routes/{route}/series", response_model=Envelope, summary="Monthly detections, deals, impacts"
+    "/routes/{route}/series",
+    response_model=None,
+    responses=DOWNLOADABLE,
+    summary="Monthly detections, deals, impacts",
 )
 def series(
     route: RoutePath,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field
 
-from migdip.api.deps import Con, Format, Token, state
+from migdip.api.deps import DOWNLOADABLE, Con, Format, Token, state
 from migdip.api.downloads import download
 from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.bargaining.coercion import assess
@@ -110,7 +110,12 @@ def cancel_job(job_id: JobId, request: Request) -> Any:
     return ok(state(request).jobs.cancel(job_id).public())
 
 
-@router.get("/jobs/{job_id}/result", response_model=Envelope, summary="A finished job's result")
+@router.get(
+    "/jobs/{job_id}/result",
+    response_model=None,
+    responses=DOWNLOADABLE,
+    summary="A finished job's result",
+)
 def job_result(job_id: JobId, request: Request, format: Format = None) -> Any:
     j = state(request).jobs.get(job_id)
     if j.status != "done":

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 
-from migdip.api.deps import Con, Format, Limit, Offset, page_meta
+from migdip.api.deps import DOWNLOADABLE, Con, Format, Limit, Offset, page_meta
 from migdip.api.downloads import download
 from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.data.countries import m49_codes, states
@@ -106,7 +106,10 @@ def indicator_map(
 
 
 @router.get(
-    "/indicators/pairs", response_model=Envelope, summary="Pair indicators (filter, sort, page)"
+    "/indicators/pairs",
+    response_model=None,
+    responses=DOWNLOADABLE,
+    summary="Pair indicators (filter, sort, page)",
 )
 def pairs(
     request: Request,

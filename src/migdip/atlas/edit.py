@@ -9,6 +9,7 @@ rebuild finds an error across records (a duplicate id, say), the file is put bac
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,12 @@ def check_record(data: Any, name: str = "<proposed record>") -> Record:
     try:
         record = Record.model_validate(data)
     except ValidationError as exc:
-        report.problems = _pydantic_problems(name, exc)
+        report.problems = [
+            replace(p, value=str(data[p.field]))  # the bad value itself, for API clients
+            if not p.value and p.field in data
+            else p
+            for p in _pydantic_problems(name, exc)
+        ]
         raise RecordInvalid(report) from None
     report.problems = record_problems(name, record)
     if report.errors:
