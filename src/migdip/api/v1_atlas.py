@@ -3,7 +3,7 @@ codebook; proposing and editing records (token)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi import Path as PathParam
@@ -21,17 +21,18 @@ Word = Annotated[str | None, Query(max_length=80, pattern=r"^[A-Za-z0-9_:.\-]+$"
 
 
 def _vocab(name: str) -> Any:
-    """A facet whose accepted values (the codebook's vocabulary) are in the OpenAPI document."""
-    return Annotated[Literal[tuple(vocabulary(name))] | None, Query()]  # type: ignore[valid-type]
+    """A facet whose accepted values (the codebook's vocabulary) are listed in the OpenAPI
+    document; other values get a 400 error naming them."""
+    return Query(max_length=80, json_schema_extra={"enum": list(vocabulary(name))})
 
 
-Kind = _vocab("record_kind")
-Instrument = _vocab("instrument")
-Role = _vocab("role")
-Position = _vocab("position")
-Approach = _vocab("approach_mode")
-Region = _vocab("region")
-Status = _vocab("status")
+Kind = Annotated[str | None, _vocab("record_kind")]
+Instrument = Annotated[str | None, _vocab("instrument")]
+Role = Annotated[str | None, _vocab("role")]
+Position = Annotated[str | None, _vocab("position")]
+Approach = Annotated[str | None, _vocab("approach_mode")]
+Region = Annotated[str | None, _vocab("region")]
+Status = Annotated[str | None, _vocab("status")]
 Year = Annotated[int | None, Query(ge=1800, le=2100)]
 SORT_PATTERN = "^(" + "|".join(s.replace("-", "\\-") for s in SORTS) + ")$"
 
