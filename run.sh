@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: set up migdip in ./.venv (first run only), build the warehouse from the bundled
-# records and data, and take the tour of the Atlas. Extra arguments go to `migdip tour`.
+# records and data (first run only), and serve the dashboard and the REST API; it prints the
+# address and the token for writes. Extra arguments go to `migdip serve` (e.g. --port 8080).
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ ! -x .venv/bin/migdip ]; then
@@ -8,4 +9,4 @@ if [ ! -x .venv/bin/migdip ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e .
 fi
-exec .venv/bin/migdip tour "$@"
+exec .venv/bin/migdip serve "$@"

@@ -126,3 +126,13 @@ def test_reads_are_cached_and_say_so(client: TestClient) -> None:
     again = client.get(url)
     assert again.headers["x-cache"] == "hit"
     assert client.get("/api/v1/health").headers.get("x-cache") is None
+
+
+def test_docs_api_md_is_current(client: TestClient) -> None:
+    from migdip.api.reference import render
+    from migdip.paths import PACKAGE_DIR
+
+    docs = PACKAGE_DIR.parent.parent / "docs" / "api.md"
+    assert docs.read_text(encoding="utf-8") == render(client.app.openapi()), (  # type: ignore[attr-defined]
+        "docs/api.md is out of date: run python -m migdip.api.reference"
+    )
