@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi import Path as PathParam
 
 from migdip.api.deps import DOWNLOADABLE, Con, Format, Limit, Offset, Token, page_meta, state
@@ -51,6 +51,7 @@ def facets(
     status: Status = None,
     dataset: Word = None,
 ) -> Facets:
+    """The Atlas facets every search-like endpoint takes (a FastAPI dependency)."""
     return Facets(
         q,
         kind,
@@ -67,6 +68,9 @@ def facets(
     )
 
 
+FacetsDep = Annotated[Facets, Depends(facets)]
+
+
 @router.get(
     "/records",
     response_model=None,
@@ -76,37 +80,12 @@ def facets(
 def records(
     request: Request,
     con: Con,
-    q: Text = None,
-    kind: Kind = None,
-    instrument: Instrument = None,
-    party: Word = None,
-    role: Role = None,
-    position: Position = None,
-    approach: Approach = None,
-    region: Region = None,
-    year_from: Year = None,
-    year_to: Year = None,
-    status: Status = None,
-    dataset: Word = None,
+    f: FacetsDep,
     sort: Annotated[str | None, Query(pattern=SORT_PATTERN)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
     format: Format = None,
 ) -> Any:
-    f = facets(
-        q,
-        kind,
-        instrument,
-        party,
-        role,
-        position,
-        approach,
-        region,
-        year_from,
-        year_to,
-        status,
-        dataset,
-    )
     if format is not None:
         found = search(con, f, None, 0, sort, with_facets=False)
         return download(found.records, format, "atlas-records")
@@ -151,50 +130,12 @@ def atlas_stats(con: Con) -> Any:
 
 
 @router.get("/timeline", response_model=Envelope, summary="Records by year")
-def atlas_timeline(
-    con: Con,
-    q: Text = None,
-    kind: Kind = None,
-    instrument: Instrument = None,
-    party: Word = None,
-    approach: Approach = None,
-    region: Region = None,
-    year_from: Year = None,
-    year_to: Year = None,
-    dataset: Word = None,
-) -> Any:
-    f = facets(
-        q, kind, instrument, party, None, None, approach, region, year_from, year_to, None, dataset
-    )
+def atlas_timeline(con: Con, f: FacetsDep) -> Any:
     return ok(timeline(con, f))
 
 
 @router.get("/network", response_model=Envelope, summary="Actors linked by shared records")
-def atlas_network(
-    con: Con,
-    kind: Kind = None,
-    instrument: Instrument = None,
-    party: Word = None,
-    approach: Approach = None,
-    region: Region = None,
-    year_from: Year = None,
-    year_to: Year = None,
-    dataset: Word = None,
-) -> Any:
-    f = facets(
-        None,
-        kind,
-        instrument,
-        party,
-        None,
-        None,
-        approach,
-        region,
-        year_from,
-        year_to,
-        None,
-        dataset,
-    )
+def atlas_network(con: Con, f: FacetsDep) -> Any:
     return ok(network(con, f).as_dict())
 
 
