@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from migdip.bargaining.model import build, solve
+from migdip.bargaining.model import Terms, build, solve
 from migdip.cli import app
 from migdip.errors import InputError
 
@@ -56,5 +56,36 @@ def test_negotiate_command(tmp_path) -> None:  # type: ignore[no-untyped-def]
         "readmission",
         "visas",
         "legal_pathways_share_of_diaspora",
+        "resettlement_share_of_hosted",
+        "trade",
         "money_eur",
     }
+    changes = [m["change"] for m in out["what_would_move_it"]]
+    assert "money is taken off the table" in changes
+    assert out["frontier"] and len(out["frontier"]) <= 60
+
+
+def test_issues_on_the_table(data_con: duckdb.DuckDBPyConnection) -> None:
+    only = solve(build(data_con, "EU", "TUR", 2016, terms=Terms(issues=("interception", "money"))))
+    package = only["package"]
+    assert package["interception"] > 0 and package["money_eur"] > 0
+    assert package["readmission"] == package["visas"] == package["trade"] == 0
+    with pytest.raises(InputError, match="'bribes'; accepted: one or more of interception"):
+        build(data_con, "EU", "TUR", 2016, terms=Terms(issues=("bribes",)))
+
+
+def test_trade_access_substitutes_for_money(data_con: duckdb.DuckDBPyConnection) -> None:
+    plain = solve(build(data_con, "EU", "TUR", 2016))
+    trade = solve(build(data_con, "EU", "TUR", 2016, terms=Terms(trade_value_eur=1e9)))
+    assert plain["package"]["trade"] == 0  # nothing on offer
+    assert trade["package"]["trade"] == 1
+    assert trade["package"]["money_eur"] < plain["package"]["money_eur"]
+
+
+def test_sanctions_lower_the_transfer(data_con: duckdb.DuckDBPyConnection) -> None:
+    plain = solve(build(data_con, "EU", "TUR", 2016))
+    stick = solve(build(data_con, "EU", "TUR", 2016, terms=Terms(sanction=1.0)))
+    assert stick["disagreement"]["partner"] < 0
+    assert stick["package"]["money_eur"] < plain["package"]["money_eur"]
+    with pytest.raises(InputError, match=r"sanction 2(\.0)?; accepted: a share from 0 to 1"):
+        build(data_con, "EU", "TUR", 2016, terms=Terms(sanction=2))

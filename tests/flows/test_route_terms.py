@@ -8,7 +8,7 @@ import pytest
 
 from migdip.errors import InputError
 from migdip.flows.impact import FRONTEX_ROUTE, MAIN_ROUTES
-from migdip.flows.route_terms import Terms, forecast_with_terms
+from migdip.flows.route_terms import RouteTerms, forecast_with_terms
 from migdip.flows.routes_model import RouteParams, fit, forecast, from_frontex
 
 ROUTES = [FRONTEX_ROUTE[r] for r in MAIN_ROUTES]
@@ -22,7 +22,7 @@ def setup(data_con: duckdb.DuckDBPyConnection):  # type: ignore[no-untyped-def]
 
 def test_no_terms_reproduce_the_plain_forecast(setup) -> None:  # type: ignore[no-untyped-def]
     data, f = setup
-    out = forecast_with_terms(data, f, 12, Terms("TUN"))
+    out = forecast_with_terms(data, f, 12, RouteTerms("TUN"))
     assert np.allclose(out.detections, forecast(data, f, 12))
     assert out.returned == 0 and out.legal_arrivals_replacing_departures == 0
 
@@ -31,7 +31,7 @@ def test_no_terms_reproduce_the_plain_forecast(setup) -> None:  # type: ignore[n
 def test_readmission_returns_the_agreed_share_of_the_stock(setup, share: float) -> None:  # type: ignore[no-untyped-def]
     data, f = setup
     out = forecast_with_terms(
-        data, f, 12, Terms("TUN", readmission=share, without_right_to_stay=10_000)
+        data, f, 12, RouteTerms("TUN", readmission=share, without_right_to_stay=10_000)
     )
     assert out.returned == pytest.approx(10_000 * share, rel=1e-9, abs=1e-6)
 
@@ -39,7 +39,7 @@ def test_readmission_returns_the_agreed_share_of_the_stock(setup, share: float) 
 def test_legal_places_replace_departures_of_the_partners_nationals(setup) -> None:  # type: ignore[no-untyped-def]
     data, f = setup
     plain = forecast(data, f, 12)
-    out = forecast_with_terms(data, f, 12, Terms("TUN", legal_places=6_000, substitution=0.5))
+    out = forecast_with_terms(data, f, 12, RouteTerms("TUN", legal_places=6_000, substitution=0.5))
     assert out.replaces_departures
     assert out.legal_arrivals_replacing_departures == pytest.approx(3_000, rel=1e-6)
     assert plain.sum() - out.detections.sum() == pytest.approx(3_000, rel=1e-6)
@@ -48,14 +48,14 @@ def test_legal_places_replace_departures_of_the_partners_nationals(setup) -> Non
 
 def test_places_for_a_nationality_outside_the_model_replace_nothing(setup) -> None:  # type: ignore[no-untyped-def]
     data, f = setup
-    out = forecast_with_terms(data, f, 12, Terms("ISL", legal_places=1_000))
+    out = forecast_with_terms(data, f, 12, RouteTerms("ISL", legal_places=1_000))
     assert not out.replaces_departures
     assert np.allclose(out.detections, forecast(data, f, 12))
 
 
 def test_seeded_runs_count_whole_people_and_repeat(setup) -> None:  # type: ignore[no-untyped-def]
     data, f = setup
-    terms = Terms("TUN", readmission=0.5, without_right_to_stay=1_001, legal_places=1_200)
+    terms = RouteTerms("TUN", readmission=0.5, without_right_to_stay=1_001, legal_places=1_200)
     a = forecast_with_terms(data, f, 12, terms, seed=7)
     b = forecast_with_terms(data, f, 12, terms, seed=7)
     assert a.returned == b.returned and float(a.returned).is_integer()
@@ -65,6 +65,6 @@ def test_seeded_runs_count_whole_people_and_repeat(setup) -> None:  # type: igno
 def test_bad_terms_name_the_field_and_accepted_values(setup) -> None:  # type: ignore[no-untyped-def]
     data, f = setup
     with pytest.raises(InputError, match=r"terms.readmission 1.5; accepted: a share from 0 to 1"):
-        forecast_with_terms(data, f, 12, Terms("TUN", readmission=1.5))
+        forecast_with_terms(data, f, 12, RouteTerms("TUN", readmission=1.5))
     with pytest.raises(InputError, match=r"terms.legal_places -1"):
-        forecast_with_terms(data, f, 12, Terms("TUN", legal_places=-1))
+        forecast_with_terms(data, f, 12, RouteTerms("TUN", legal_places=-1))

@@ -14,6 +14,7 @@ from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.bargaining.coercion import assess
 from migdip.bargaining.coupling import negotiate
 from migdip.bargaining.labour import project
+from migdip.bargaining.model import ISSUES, Terms, check_issues
 from migdip.errors import InputError, NotFoundError
 from migdip.tasks import KINDS, make_work
 
@@ -24,7 +25,9 @@ NegYear = Annotated[int, Query(ge=2000, le=2030)]
 
 
 @router.get(
-    "/negotiations/{destination}/{partner}", response_model=Envelope, summary="Predicted agreement"
+    "/negotiations/{destination}/{partner}",
+    response_model=Envelope,
+    summary="Predicted agreement, deal space and what would move it",
 )
 def negotiation(
     destination: CodePath,
@@ -33,8 +36,15 @@ def negotiation(
     year: NegYear = 2024,
     threat: Share = 0.0,
     credibility: Share = 0.0,
+    sanction: Share = 0.0,
+    trade_value: Annotated[float, Query(ge=0, le=1e12, description="EUR a year")] = 0.0,
+    issues: Annotated[
+        list[str] | None,
+        Query(max_length=len(ISSUES), json_schema_extra={"items": {"enum": list(ISSUES)}}),
+    ] = None,
 ) -> Any:
-    return ok(negotiate(con, destination.upper(), partner.upper(), year, None, threat, credibility))
+    terms = Terms(check_issues(issues), threat, credibility, sanction, trade_value)
+    return ok(negotiate(con, destination.upper(), partner.upper(), year, terms=terms, moves=True))
 
 
 @router.get(

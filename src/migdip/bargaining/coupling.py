@@ -26,10 +26,11 @@ import duckdb
 import numpy as np
 from numpy.typing import NDArray
 
-from migdip.bargaining.model import INTERCEPTION, BargainParams, build, solve
+from migdip.bargaining.model import INTERCEPTION, BargainParams, Terms, build, solve
+from migdip.bargaining.moves import what_moves
 from migdip.data.countries import members
 from migdip.flows.impact import FRONTEX_ROUTE, MAIN_ROUTES
-from migdip.flows.route_terms import Terms, forecast_with_terms
+from migdip.flows.route_terms import RouteTerms, forecast_with_terms
 from migdip.flows.routes_model import RouteParams, fit, forecast, from_frontex, route_lever
 from migdip.indicators.compute import entity_kind, route_transit
 
@@ -97,22 +98,29 @@ def negotiate(
     p: BargainParams | None = None,
     threat: float = 0.0,
     credibility: float = 0.0,
+    terms: Terms | None = None,
+    moves: bool = False,
 ) -> dict[str, Any]:
-    """Solve a negotiation, valued by the flow engine where it can be, from data otherwise."""
+    """Solve a negotiation, valued by the flow engine where it can be, from data otherwise.
+
+    ``terms`` (issues on the table, threats, trade value) replace ``threat``/``credibility``;
+    ``moves`` adds what would move the agreement (see ``migdip.bargaining.moves``).
+    """
+    p = p or BargainParams()
+    terms = terms or Terms(threat=threat, credibility=credibility)
     values = None
     if couples(destination.upper(), partner.upper(), year):
         values = engine_values(con, partner.upper(), year)
-    problem = build(
-        con,
-        destination,
-        partner,
-        year,
-        p,
-        threat,
-        credibility,
-        prevented=None if values is None else values.prevented,
-    )
-    result = solve(problem)
+    prevented = None if values is None else values.prevented
+    result = solve(build(con, destination, partner, year, p, prevented=prevented, terms=terms))
+    result["terms"] = {
+        "threat": terms.threat,
+        "credibility": terms.credibility,
+        "sanction": terms.sanction,
+        "trade_value_eur": terms.trade_value_eur,
+    }
+    if moves:
+        result["what_would_move_it"] = what_moves(con, result, p, terms, prevented)
     result["valued_by"] = "flow engine (route model)" if values else "data (linear)"
     if values is not None:
         result["engine"] = {
@@ -216,7 +224,7 @@ def _implemented(
             levers += route_lever(data, route, "attractiveness", 0, None, factor=q.release_factor)
         elif effort > 0:
             levers += route_lever(data, route, "interception", 0, None, effort)
-    terms = Terms(
+    route_terms = RouteTerms(
         partner.upper(),
         destination.upper(),
         readmission=readmission,
@@ -224,7 +232,7 @@ def _implemented(
         legal_places=places,
         substitution=q.legal_substitution,
     )
-    run = forecast_with_terms(data, f, 12, terms, RouteParams(), levers)
+    run = forecast_with_terms(data, f, 12, route_terms, RouteParams(), levers)
     projected = run.detections.sum(axis=0)
     return out | {
         "terms_simulated": True,

@@ -57,12 +57,10 @@ def nash(
 def pareto(u1: NDArray[np.float64], u2: NDArray[np.float64]) -> NDArray[np.bool_]:
     """Mask of Pareto-efficient packages (one problem: u1, u2 of shape (P,))."""
     order = np.lexsort((-u2, -u1))  # by u1 descending, then u2 descending
-    best_u2 = -np.inf
+    s2 = np.asarray(u2, dtype=float)[order]
+    before = np.maximum.accumulate(np.concatenate(([-np.inf], s2[:-1])))
     mask = np.zeros(len(u1), dtype=bool)
-    for k in order:
-        if u2[k] > best_u2:
-            mask[k] = True
-            best_u2 = u2[k]
+    mask[order] = s2 > before  # better for side 2 than every package better for side 1
     return mask
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from migdip.bargaining.coupling import negotiate, play
+from migdip.bargaining.model import Terms, check_issues
 from migdip.cli.common import JsonOpt, WarehouseOpt, console, emit_json, handle_errors
 from migdip.data.ingest import ensure_datasets
 from migdip.warehouse import open_warehouse
@@ -24,6 +25,17 @@ def negotiate_cmd(
         float, typer.Option(help="Share of the people it hosts the partner threatens to release.")
     ] = 0.0,
     credibility: Annotated[float, typer.Option(help="Credibility of that threat, 0 to 1.")] = 0.0,
+    issues: Annotated[
+        str | None,
+        typer.Option(help="Issues on the table, comma-separated (default: all), e.g. money,visas."),
+    ] = None,
+    sanction: Annotated[
+        float, typer.Option(help="Share of visas the destination would withhold without a deal.")
+    ] = 0.0,
+    trade_value: Annotated[
+        float,
+        typer.Option(help="EUR a year the trade access or accession step on offer is worth."),
+    ] = 0.0,
     periods: Annotated[
         int,
         typer.Option(help="Play this many yearly periods (compliance, breakdown, renegotiation)."),
@@ -63,7 +75,14 @@ def negotiate_cmd(
             for route, n in h.get("projected_detections_by_route", {}).items():
                 console.print(f"    projected detections, {route}: {n:,.0f}")
         return
-    result = negotiate(con, destination, partner, year, threat=threat, credibility=credibility)
+    terms = Terms(
+        check_issues(issues.split(",") if issues else None),
+        threat,
+        credibility,
+        sanction,
+        trade_value,
+    )
+    result = negotiate(con, destination, partner, year, terms=terms, moves=True)
     if as_json:
         emit_json(result)
         return
@@ -89,13 +108,28 @@ def negotiate_cmd(
     console.print(
         f"Nash agreement: interception effort {p['interception']:.0%}, readmission "
         f"{p['readmission']:.0%} of returnable nationals, visa liberalisation {p['visas']:.0%}, "
-        f"transfer EUR {p['money_eur']:,.0f} a year; the destination gets "
+        f"legal pathways {p['legal_pathways_share_of_diaspora']:.0%} of the diaspora, "
+        f"resettlement {p['resettlement_share_of_hosted']:.0%} of refugees hosted, trade access "
+        f"{p['trade']:.0%}, transfer EUR {p['money_eur']:,.0f} a year; the destination gets "
         f"{result['got']['destination']}, the partner {result['got']['partner']} of what it seeks."
     )
-    console.print(
-        "What would move it: a credible threat (--threat, --credibility) lowers the "
-        "destination's disagreement point and raises the transfer."
-    )
+    _moves_table(result["what_would_move_it"])
+
+
+def _moves_table(rows: list[dict[str, Any]]) -> None:
+    table = Table(title="What would move it (the same negotiation with one change)")
+    for column in ("change", "deal", "transfer change (EUR)", "terms that change"):
+        table.add_column(column, overflow="fold")
+    for m in rows:
+        changed = ", ".join(f"{k} {a:g}->{b:g}" for k, (a, b) in m.get("terms_changed", {}).items())
+        money = m.get("money_change_eur")
+        table.add_row(
+            m["change"],
+            "yes" if m["agreement"] else "no",
+            "" if money is None else f"{money:+,.0f}",
+            changed,
+        )
+    console.print(table)
 
 
 @handle_errors

@@ -33,7 +33,7 @@ from migdip.flows.routes_model import HELD, Fitted, RouteData, RouteParams, run_
 
 
 @dataclass(frozen=True)
-class Terms:
+class RouteTerms:
     nationality: str
     destination: str = "EU"
     readmission: float = 0.0  # share of the stock without right to stay returned in 12 months
@@ -65,7 +65,7 @@ def forecast_with_terms(
     data: RouteData,
     f: Fitted,
     horizon: int,
-    terms: Terms,
+    terms: RouteTerms,
     p: RouteParams | None = None,
     levers: tuple[Lever, ...] = (),
     seed: int | None = None,
