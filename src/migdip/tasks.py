@@ -77,6 +77,14 @@ def route_scenario_work(spec: dict[str, Any], connect: ConFactory) -> Work:
             f"job route_scenario: spec.series {parsed.series!r}; accepted: frontex (files are "
             "not read from requests)"
         )
+    from migdip.flows.impact import FRONTEX_ROUTE
+
+    unknown = [r for r in parsed.routes if r not in FRONTEX_ROUTE.values()]
+    if unknown:
+        raise InputError(
+            f"job route_scenario: spec.routes {', '.join(map(repr, unknown))}; accepted: "
+            f"{', '.join(FRONTEX_ROUTE.values())}"
+        )
     if parsed.ensemble.runs > MAX_RUNS:
         raise InputError(
             f"job route_scenario: spec.ensemble.runs {parsed.ensemble.runs}; accepted: 1 to "

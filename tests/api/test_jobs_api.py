@@ -100,6 +100,9 @@ def test_bad_jobs_are_refused_before_they_queue(client: TestClient) -> None:
         "files are not read"
         in post({"kind": "route_scenario", "params": {"spec": spec}})["message"]
     )
+    spec = _spec() | {"routes": ["Nope"]}
+    msg = post({"kind": "route_scenario", "params": {"spec": spec}})["message"]
+    assert "spec.routes 'Nope'; accepted: Eastern Mediterranean Route" in msg
     spec = _spec(runs=100_000)
     assert "ensemble.runs" in post({"kind": "route_scenario", "params": {"spec": spec}})["message"]
     assert "aegean_toy" in post({"kind": "scenario", "params": {"name": "nope"}})["message"]

@@ -136,3 +136,27 @@ def test_docs_api_md_is_current(client: TestClient) -> None:
     assert docs.read_text(encoding="utf-8") == render(client.app.openapi()), (  # type: ignore[attr-defined]
         "docs/api.md is out of date: run python -m migdip.api.reference"
     )
+
+
+def test_canada_is_canada_and_names_are_clean(client: TestClient) -> None:
+    rec = client.get("/api/v1/atlas/records/can-jam-1966-sawp").json()["data"]
+    assert rec["parties"][0]["actor"] == "CAN" and rec["parties"][0]["name"] == "Canada"
+    assert client.get("/api/v1/countries/CAN").json()["data"]["name"] == "Canada"
+    title = client.get("/api/v1/atlas/records/bla-0005-usa-mex-1947").json()["data"]["title"]
+    assert "Ã" not in title
+
+
+def test_timeline_counts_every_approach(client: TestClient) -> None:
+    years = client.get("/api/v1/atlas/timeline?dataset=curated").json()["data"]
+    for y in years:
+        parts = ("cooperative", "coercive", "mixed", "unilateral", "approach_not_coded")
+        assert sum(y[k] for k in parts) == y["records"], y["year"]
+
+
+def test_values_keep_their_types(client: TestClient) -> None:
+    positions = client.get("/api/v1/indicators/position/map?year=2024").json()["data"]
+    assert all(v["value"] is None or isinstance(v["value"], list) for v in positions)
+    scores = [r["score"] for r in client.get("/api/v1/atlas/records?limit=5").json()["data"]]
+    assert all(isinstance(s, float) for s in scores)
+    field = client.get("/api/v1/atlas/codebook").json()["data"]["fields"][0]
+    assert field["allowed"] == "pattern:^[a-z0-9][a-z0-9-]{2,79}$"

@@ -97,7 +97,7 @@ def indicator_map(
     if not rows and name not in rel.columns:
         raise InputError(f"indicator {name!r} has no map form; accepted: a numeric indicator")
     values = [
-        {"code": c, "value": v if v is None or isinstance(v, int | float) else str(v)}
+        {"code": c, "value": v if v is None or isinstance(v, int | float | list) else str(v)}
         for c, v in rows
     ]
     return ok(

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from migdip.data.countries import states
+from migdip.errors import InputError
 
 _DATA = Path(__file__).resolve().parent / "data"
 NON_STATE_PREFIX = "ns:"
@@ -34,6 +35,11 @@ def registry() -> dict[str, Actor]:
     }
     with (_DATA / "actors.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
+            if row["code"] in out:
+                raise InputError(
+                    f"actors.csv: code {row['code']!r} ({row['name']}) is already the code of "
+                    f"{out[row['code']].name}; accepted: a code no state uses"
+                )
             out[row["code"]] = Actor(row["code"], row["name"], row["actor_type"], None, row["note"])
     return out
 

@@ -67,6 +67,19 @@ class ImportSummary:
 
 
 @cache
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 text that was decoded as Latin-1 once ("MÃ©xico" -> "México"); other text is
+    returned as it is."""
+    if "Ã" not in text and "Â" not in text:
+        return text
+    for codec in ("latin-1", "cp1252"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return text
+
+
 def _name_table() -> dict[str, str]:
     table = {s.name.lower(): s.iso3 for s in states().values()}
     with _NAMES.open(encoding="utf-8", newline="") as fh:
@@ -123,7 +136,7 @@ def _bla_record(row: dict[str, str], coding: dict[str, str] | None) -> Record | 
     provisions: list[str] = []
     if coding is not None:
         if coding.get("agreement_title", "").strip(' "'):
-            title = coding["agreement_title"].strip(' "')[:300]
+            title = repair_mojibake(coding["agreement_title"].strip(' "'))[:300]
         provisions = [key for key in PROVISIONS if _flag(coding.get(key, ""))]
     name_a, name_b = row["countryA"].strip(), row["countryB"].strip()
     summary = f"Bilateral labour agreement between {name_a} and {name_b}, {year}."

@@ -120,7 +120,7 @@ def _scored(f: Facets) -> tuple[str, list[Any]]:
     """A CTE giving (id, score) for the text query: every term must match (prefixes allowed)."""
     terms = tokens(f.text or "")
     if not terms:
-        return "SELECT id, 0.0 AS score FROM atlas_records", []
+        return "SELECT id, 0.0::DOUBLE AS score FROM atlas_records", []
     sql = """
         SELECT t.record_id AS id,
                sum(t.tf * ln(1 + (SELECT count(*) FROM atlas_records) / df.n)) AS score
@@ -167,7 +167,7 @@ def search(
     # the page and the facet counts are cut from it, so the search runs once.
     matches = _rows(
         con.execute(
-            f"SELECT {SUMMARY_COLUMNS}, s.score FROM atlas_records r "
+            f"SELECT {SUMMARY_COLUMNS}, s.score::DOUBLE AS score FROM atlas_records r "
             f"JOIN ({scored}) s ON s.id = r.id WHERE {where} ORDER BY {SORTS[sort]}",
             score_params + params,
         )
@@ -271,6 +271,8 @@ def timeline(con: duckdb.DuckDBPyConnection, facets: Facets = Facets()) -> list[
                    count(*) FILTER (WHERE r.approach_mode = 'cooperative') AS cooperative,
                    count(*) FILTER (WHERE r.approach_mode = 'coercive') AS coercive,
                    count(*) FILTER (WHERE r.approach_mode = 'mixed') AS mixed,
+                   count(*) FILTER (WHERE r.approach_mode = 'unilateral') AS unilateral,
+                   count(*) FILTER (WHERE r.approach_mode IS NULL) AS approach_not_coded,
                    list(r.id ORDER BY r.date_start, r.id) AS ids
             FROM atlas_records r JOIN ({scored}) s ON s.id = r.id WHERE {where}
             GROUP BY r.year ORDER BY r.year""",
