@@ -86,7 +86,7 @@ export async function savePng(svgEl, name, scale = 2) {
  * A <figure> holding an SVG chart: caption with the title and PNG/SVG buttons.
  * Returns {figure, svg (d3 selection), width, height}.
  */
-export function chartFigure(parent, { title, desc = "", name = "chart", width = 820, height = 360, note }) {
+export function chartFigure(parent, { title, desc = "", name = "chart", width, height = 360, note }) {
   const titleId = uid("ct");
   const descId = uid("cd");
   const svgNode = document.createElementNS("http://www.w3.org/2000/svg", "svg");
@@ -100,6 +100,8 @@ export function chartFigure(parent, { title, desc = "", name = "chart", width = 
     svgNode,
     note ? h("p", { class: "chart-note" }, note) : null);
   parent.append(figure);
+  // One SVG unit per CSS pixel at the current size, so that text is legible in narrow columns.
+  if (!width) width = Math.max(320, Math.min(1100, Math.round((figure.clientWidth || 844) - 24)));
   const svg = d3.select(svgNode)
     .attr("viewBox", `0 0 ${width} ${height}`)
     .attr("role", "img")
@@ -112,27 +114,34 @@ export function chartFigure(parent, { title, desc = "", name = "chart", width = 
   return { figure, svg, width, height };
 }
 
-function legend(svg, items, x, y) {
-  const g = svg.append("g").attr("class", "legend").attr("transform", `translate(${x},${y})`);
-  let dx = 0;
+/** A legend in the SVG (so that it is exported), wrapping at maxX; returns its bottom y. */
+function legend(svg, items, x, y, maxX = 1e9) {
+  const g = svg.append("g").attr("class", "legend");
+  let dx = x;
+  let dy = y;
   for (const it of items) {
-    const item = g.append("g").attr("transform", `translate(${dx},0)`);
+    const w = 26 + it.label.length * 6.6;
+    if (dx > x && dx + w > maxX) { dx = x; dy += 18; }
+    const item = g.append("g").attr("transform", `translate(${dx},${dy})`);
     if (it.band) item.append("rect").attr("width", 14).attr("height", 10).attr("y", -8).attr("fill", it.color).attr("opacity", 0.25);
     else if (it.line) item.append("line").attr("x1", 0).attr("x2", 14).attr("y1", -3).attr("y2", -3)
       .attr("stroke", it.color).attr("stroke-width", 2.5).attr("stroke-dasharray", it.dash || null);
     else item.append("rect").attr("width", 12).attr("height", 12).attr("y", -10).attr("fill", it.color);
     item.append("text").attr("x", 18).attr("y", 0).attr("fill", "#1b1b1b").text(it.label);
-    dx += 26 + it.label.length * 6.6;
+    dx += w;
   }
-  return g;
+  return dy;
 }
 
-function axes(svg, x, y, { width, height, m, yLabel, xFormat }) {
+function axes(svg, x, y, { width, height, m, yLabel, xFormat, integers }) {
+  const n = Math.max(2, Math.floor((width - m.left - m.right) / 80));
+  const ax = d3.axisBottom(x).ticks(n).tickFormat(xFormat || null);
+  if (integers) ax.tickValues(x.ticks(n).filter(Number.isInteger));
   svg.append("g").attr("transform", `translate(0,${height - m.bottom})`)
-    .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor((width - m.left - m.right) / 80))).tickFormat(xFormat || null))
-    .call((g) => g.selectAll("text").attr("fill", "#333"));
+    .call(ax)
+    .attr("font-size", 11).call((g) => g.selectAll("text").attr("fill", "#333"));
   const ya = svg.append("g").attr("transform", `translate(${m.left},0)`)
-    .call(d3.axisLeft(y).ticks(6).tickFormat(fmtShort));
+    .call(d3.axisLeft(y).ticks(6).tickFormat(fmtShort)).attr("font-size", 11);
   ya.selectAll("text").attr("fill", "#333");
   ya.selectAll(".tick line").clone().attr("x2", width - m.left - m.right).attr("stroke", "#e3e5e8");
   if (yLabel) {
@@ -150,13 +159,19 @@ export function lineChart(parent, opts) {
   const f = chartFigure(parent, { height: 340, ...opts });
   const { svg, width, height } = f;
   const m = { top: 44, right: 24, bottom: 32, left: 68 };
+  const items = [
+    ...series.map((s) => ({ label: s.name, color: s.color, line: true, dash: s.dash })),
+    ...bands.filter((b) => b.name).map((b) => ({ label: b.name, color: b.color, band: true })),
+    ...(opts.markerLegend || []),
+  ];
+  if (items.length) m.top = legend(svg, items, m.left, 16, width - m.right) + 28;
   const xs = [...series.flatMap((s) => s.values.map((d) => d.x)), ...bands.flatMap((b) => b.values.map((d) => d.x))];
   const ys = [...series.flatMap((s) => s.values.map((d) => d.y)), ...bands.flatMap((b) => b.values.map((d) => d.hi))]
     .filter((v) => v !== null && v !== undefined && Number.isFinite(v));
   const x = (time ? d3.scaleTime() : d3.scaleLinear()).domain(d3.extent(xs)).range([m.left, width - m.right]);
   const y = d3.scaleLinear().domain([Math.min(0, d3.min(ys) ?? 0), (d3.max(ys) || 1) * 1.05]).nice()
     .range([height - m.bottom, m.top]);
-  axes(svg, x, y, { width, height, m, yLabel, xFormat: opts.xFormat });
+  axes(svg, x, y, { width, height, m, yLabel, xFormat: opts.xFormat, integers: !time && xs.every(Number.isInteger) });
   for (const b of bands) {
     svg.append("path").datum(b.values).attr("fill", b.color).attr("opacity", 0.2)
       .attr("d", d3.area().x((d) => x(d.x)).y0((d) => y(d.lo)).y1((d) => y(d.hi)));
@@ -178,12 +193,6 @@ export function lineChart(parent, opts) {
     a.append("circle").attr("cx", px).attr("cy", m.top).attr("r", 4.5).attr("fill", mk.color || "#555");
     a.append("title").text(mk.label);
   }
-  const items = [
-    ...series.map((s) => ({ label: s.name, color: s.color, line: true, dash: s.dash })),
-    ...bands.filter((b) => b.name).map((b) => ({ label: b.name, color: b.color, band: true })),
-    ...(opts.markerLegend || []),
-  ];
-  if (items.length) legend(svg, items, m.left, 16);
   if (series.length && opts.tooltip !== false) hoverRule(svg, x, series, { m, height, width, time });
   return f;
 }
@@ -219,11 +228,11 @@ export function stackedBars(parent, opts) {
   const series = d3.stack().keys(keys.map((k) => k.key))(data);
   const y = d3.scaleLinear().domain([0, d3.max(series, (s) => d3.max(s, (d) => d[1])) || 1]).nice()
     .range([height - m.bottom, m.top]);
-  const every = Math.ceil(xsDomain.length / 16);
+  const every = Math.ceil(xsDomain.length / Math.max(4, Math.floor((width - m.left - m.right) / 48)));
   svg.append("g").attr("transform", `translate(0,${height - m.bottom})`)
     .call(d3.axisBottom(x).tickValues(xsDomain.filter((_, i) => i % every === 0)))
-    .call((g) => g.selectAll("text").attr("fill", "#333"));
-  const ya = svg.append("g").attr("transform", `translate(${m.left},0)`).call(d3.axisLeft(y).ticks(6));
+    .attr("font-size", 11).call((g) => g.selectAll("text").attr("fill", "#333"));
+  const ya = svg.append("g").attr("transform", `translate(${m.left},0)`).call(d3.axisLeft(y).ticks(6)).attr("font-size", 11);
   ya.selectAll("text").attr("fill", "#333");
   ya.selectAll(".tick line").clone().attr("x2", width - m.left - m.right).attr("stroke", "#e3e5e8");
   const groups = svg.append("g").selectAll("a").data(data).join("a")
@@ -238,7 +247,7 @@ export function stackedBars(parent, opts) {
   });
   groups.on("mousemove", (evt, d) => showTip(evt, `${d.x}: ${keys.map((k) => `${d[k.key]} ${k.label}`).join(", ")}`))
     .on("mouseleave", hideTip);
-  legend(svg, keys.map((k) => ({ label: k.label, color: k.color })), m.left, 16);
+  legend(svg, keys.map((k) => ({ label: k.label, color: k.color })), m.left, 16, width - m.right);
   if (xLabel) svg.append("text").attr("x", width - m.right).attr("y", height - 4).attr("text-anchor", "end").attr("fill", "#333").text(xLabel);
   return f;
 }
@@ -249,18 +258,45 @@ export function hBars(parent, opts) {
   const height = 40 + data.length * 22;
   const f = chartFigure(parent, { ...opts, height });
   const { svg, width } = f;
-  const m = { top: 16, right: 60, bottom: 24, left: 200 };
+  const m = { top: 16, right: 60, bottom: 24, left: 230 };
   const x = d3.scaleLinear().domain([0, max ?? (d3.max(data, (d) => d.value) || 1)]).range([m.left, width - m.right]);
   const y = d3.scaleBand().domain(data.map((d) => d.label)).range([m.top, height - m.bottom]).padding(0.2);
   svg.append("g").attr("transform", `translate(0,${height - m.bottom})`).call(d3.axisBottom(x).ticks(6))
-    .call((g) => g.selectAll("text").attr("fill", "#333"));
+    .attr("font-size", 11).call((g) => g.selectAll("text").attr("fill", "#333"));
   const g = svg.append("g").selectAll("a").data(data).join("a").attr("href", (d) => d.href || null).attr("tabindex", "-1");
   g.append("rect").attr("x", m.left).attr("y", (d) => y(d.label)).attr("height", y.bandwidth())
     .attr("width", (d) => Math.max(0, x(d.value ?? 0) - m.left)).attr("fill", color);
   g.append("text").attr("x", m.left - 6).attr("y", (d) => y(d.label) + y.bandwidth() / 2).attr("dy", "0.35em")
-    .attr("text-anchor", "end").attr("fill", "#1b1b1b").text((d) => d.label);
+    .attr("text-anchor", "end").attr("fill", "#1b1b1b").text((d) => (d.label.length > 34 ? `${d.label.slice(0, 32)}…` : d.label));
   g.append("text").attr("x", (d) => x(d.value ?? 0) + 4).attr("y", (d) => y(d.label) + y.bandwidth() / 2)
     .attr("dy", "0.35em").attr("fill", "#333").text((d) => fmt(d.value));
   g.append("title").text((d) => `${d.label}: ${fmt(d.value)}`);
+  return f;
+}
+
+/**
+ * Points (and a line through them) in x-y, with labelled highlight points.
+ * points: [{x, y}]; highlights: [{x, y, label, color}]; xLabel, yLabel.
+ */
+export function xyChart(parent, opts) {
+  const { points, highlights = [], xLabel = "", yLabel = "", color = PALETTE[0], lineName = "" } = opts;
+  const f = chartFigure(parent, { height: 360, ...opts });
+  const { svg, width, height } = f;
+  const items = [{ label: lineName || "points", color, line: true }, ...highlights.map((p) => ({ label: p.label, color: p.color }))];
+  const m = { top: legend(svg, items, 76, 16, width - 24) + 28, right: 24, bottom: 44, left: 76 };
+  const all = [...points, ...highlights];
+  const x = d3.scaleLinear().domain(d3.extent(all, (d) => d.x)).nice().range([m.left, width - m.right]);
+  const y = d3.scaleLinear().domain(d3.extent(all, (d) => d.y)).nice().range([height - m.bottom, m.top]);
+  axes(svg, x, y, { width, height, m, yLabel, xFormat: fmtShort });
+  if (xLabel) svg.append("text").attr("x", width - m.right).attr("y", height - 8).attr("text-anchor", "end").attr("fill", "#333").text(xLabel);
+  svg.append("path").datum(points).attr("fill", "none").attr("stroke", color).attr("stroke-width", 1.5)
+    .attr("d", d3.line().x((d) => x(d.x)).y((d) => y(d.y)));
+  svg.append("g").selectAll("circle").data(points).join("circle")
+    .attr("cx", (d) => x(d.x)).attr("cy", (d) => y(d.y)).attr("r", 2.5).attr("fill", color)
+    .append("title").text((d) => `${xLabel || "x"} ${fmt(d.x)}, ${yLabel || "y"} ${fmt(d.y)}`);
+  const hg = svg.append("g").selectAll("g").data(highlights).join("g");
+  hg.append("rect").attr("x", (d) => x(d.x) - 6).attr("y", (d) => y(d.y) - 6).attr("width", 12).attr("height", 12)
+    .attr("fill", (d) => d.color).attr("stroke", "#1b1b1b").attr("stroke-width", 1);
+  hg.append("title").text((d) => `${d.label}: ${fmt(d.x)}, ${fmt(d.y)}`);
   return f;
 }

@@ -41,7 +41,7 @@ const nfs = new Intl.NumberFormat("en", { maximumSignificantDigits: 3 });
 export function fmt(v) {
   if (v === null || v === undefined || v === "") return "no data";
   if (Array.isArray(v)) return v.map(human).join(", ");
-  const n = Number(v);
+  const n = Number(v) + 0; // no "-0"
   if (!Number.isFinite(n)) return human(v);
   const a = Math.abs(n);
   if (a >= 1000) return nf0.format(n);

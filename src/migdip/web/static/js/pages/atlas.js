@@ -36,7 +36,7 @@ export async function render(main, { query, signal }) {
     mk("party", h("input", { type: "text", size: 8, value: query.get("party") || "", pattern: "[A-Za-z0-9_:.\\-]*" }), "Party", "ISO3, bloc or organisation code"),
     mk("year_from", h("input", { type: "number", min: 1800, max: 2100, value: query.get("year_from") || "" }), "Year from"),
     mk("year_to", h("input", { type: "number", min: 1800, max: 2100, value: query.get("year_to") || "" }), "Year to"),
-    mk("sort", select([["", "default"], ["relevance", "relevance"], ["-year", "newest first"], ["year", "oldest first"], ["title", "title"], ["id", "id"]], query.get("sort") || ""), "Sort"),
+    mk("sort", select([["", "best match, else newest"], ["relevance", "relevance"], ["-year", "newest first"], ["year", "oldest first"], ["title", "title"], ["id", "id"]], query.get("sort") || ""), "Sort"),
     mk("limit", select(["20", "50", "100"], query.get("limit") || "20"), "Per page"),
     h("div", { class: "button-row" },
       h("button", { type: "submit", class: "primary" }, "Search"),
@@ -67,6 +67,7 @@ export async function render(main, { query, signal }) {
     offset = newOffset;
     const p = params();
     replaceQuery({ ...p, offset: offset || "" });
+    if (!p.sort) p.sort = p.q ? "relevance" : "-year";
     if (pending) pending.abort();
     pending = new AbortController();
     announce("Searching the Atlas…");

@@ -46,7 +46,7 @@ function numericScale(values) {
 
 function categoricalScale(values) {
   const cats = [...new Set(values)].sort();
-  const scale = d3.scaleOrdinal().domain(cats).range(d3.schemeTableau10);
+  const scale = d3.scaleOrdinal().domain(cats).range([...d3.schemeTableau10, "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#393b79"]);
   return { color: (v) => scale(v), classes: cats.map((c) => ({ color: scale(c), label: c })) };
 }
 
@@ -119,7 +119,10 @@ export async function render(main, { query, signal }) {
     const text = (code) => { const v = valueOf(code); return v === null ? "no data" : numeric ? `${fmt(v)} ${spec.unit}` : label(v); };
     const pName = partnerCode ? names.get(partnerCode) || partnerCode : null;
     const title = `${spec.title}, ${env.meta.year}${pName ? `, towards ${pName}` : ""}`;
-    const W = 960, H = 560, mapH = 470;
+    const items = [...scale.classes, { color: NO_DATA, label: "no data" }];
+    const grid = items.length > 9; // many categories: a grid of swatches with labels beside them
+    const cols = grid ? 4 : items.length;
+    const W = 960, mapH = 470, H = mapH + (grid ? 48 + Math.ceil(items.length / cols) * 20 : 90);
     const fig = chartFigure(out, {
       title, name: `map-${spec.name}-${env.meta.year}${partnerCode ? "-" + partnerCode : ""}`, width: W, height: H,
       desc: `World map, ${values.size} countries with a value; countries without a value are grey. A data table follows the map.`,
@@ -140,12 +143,14 @@ export async function render(main, { query, signal }) {
     if (pf) svg.append("path").datum(pf).attr("d", path).attr("fill", "none").attr("stroke", "#b00020").attr("stroke-width", 2.2).attr("class", "partner-outline");
     const lg = svg.append("g").attr("transform", `translate(16, ${mapH + 22})`);
     lg.append("text").attr("fill", "#1b1b1b").attr("font-weight", 600).text(`${numeric ? spec.unit : "category"}${pName ? ` · partner: ${pName}` : ""}`);
-    const items = [...scale.classes, { color: NO_DATA, label: "no data" }];
-    const colW = Math.min(130, (W - 32) / items.length);
+    const colW = grid ? (W - 32) / cols : Math.min(130, (W - 32) / items.length);
     items.forEach((c, i) => {
-      const g = lg.append("g").attr("transform", `translate(${i * colW}, 14)`);
-      g.append("rect").attr("width", colW - 6).attr("height", 14).attr("fill", c.color).attr("stroke", "#888").attr("stroke-width", 0.5);
-      g.append("text").attr("y", 30).attr("fill", "#1b1b1b").attr("font-size", 11).text(c.label.length > 22 ? c.label.slice(0, 21) + "…" : c.label);
+      const g = lg.append("g").attr("transform", grid
+        ? `translate(${(i % cols) * colW}, ${14 + Math.floor(i / cols) * 20})`
+        : `translate(${i * colW}, 14)`);
+      g.append("rect").attr("width", grid ? 14 : colW - 6).attr("height", 14).attr("fill", c.color).attr("stroke", "#888").attr("stroke-width", 0.5);
+      g.append("text").attr("x", grid ? 20 : 0).attr("y", grid ? 11 : 30).attr("fill", "#1b1b1b").attr("font-size", 12)
+        .text(!grid && c.label.length > 22 ? c.label.slice(0, 21) + "…" : c.label);
     });
     out.append(facts([
       ["Indicator", `${spec.title} (${spec.name})`],

@@ -101,11 +101,12 @@ export async function render(main, { query, signal }) {
       .attr("font-size", 11).attr("paint-order", "stroke").attr("stroke", "#ffffff").attr("stroke-width", 3).text((n) => n.id);
     const lg = svg.append("g").attr("transform", "translate(14, 18)");
     [["state", TYPE_COLORS.state], ["bloc", TYPE_COLORS.bloc], ["international organisation", TYPE_COLORS.io], ["non-state actor", OTHER]]
-      .forEach(([t, c], i) => {
-        const g = lg.append("g").attr("transform", `translate(${i * 150},0)`);
+      .reduce((dx, [t, c]) => {
+        const g = lg.append("g").attr("transform", `translate(${dx},0)`);
         g.append("circle").attr("r", 6).attr("cy", -4).attr("fill", c);
         g.append("text").attr("x", 10).attr("fill", "#1b1b1b").text(t);
-      });
+        return dx + 34 + t.length * 7;
+      }, 0);
     out.append(h("details", {}, h("summary", {}, `Table of actors (${nodes.length})`),
       table({
         caption: "Actors in the network, by number of records",

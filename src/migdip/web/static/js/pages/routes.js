@@ -1,6 +1,6 @@
 // Route monitor: monthly Frontex detections on a route, deals as markers, impact estimates.
 import { api, apiUrl, cached, isAbort } from "../api.js";
-import { h, clear, field, select, fmt, human, pageTitle, announce, errorBox, table, tag, parseDate, downloadLinks } from "../dom.js";
+import { h, clear, field, select, fmt, pageTitle, announce, errorBox, table, tag, parseDate, downloadLinks } from "../dom.js";
 import { lineChart, COLORS } from "../charts.js";
 import { replaceQuery } from "../nav.js";
 
