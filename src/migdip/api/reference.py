@@ -23,8 +23,10 @@ Generated from the OpenAPI document (`python -m migdip.api.reference`); the live
   `invalid_record` or `invalid_atlas`, 429 `busy`.
 - Reading is open. Writing (proposing or editing an Atlas record) and jobs need
   `Authorization: Bearer <token>`: the token `migdip serve` prints, or `$MIGDIP_API_TOKEN`.
-- Limits: request bodies up to 1 MB; 2 jobs run at once and 8 wait (more: 429); a job runs at
-  most 600 s (`migdip serve --max-jobs --max-job-seconds`); pages of at most 500 items.
+- Limits: request bodies up to 1 MB; 2 jobs run at once and 8 wait (more: 429); a job that has
+  run 600 s is stopped at its next step (ensemble member, scenario variant or period; `migdip
+  serve --max-jobs --max-job-seconds`); ensembles of at most 500 runs; pages of at most 500
+  items.
 - Collections marked "download" take `format=json|csv|parquet` and return the whole selection as
   a file. Successful reads are cached in memory (header `x-cache: hit|miss`); any write clears
   the cache.
