@@ -51,29 +51,7 @@ def negotiate_cmd(
         if as_json:
             emit_json(history)
             return
-        for h in history:
-            deal = h.get("package")
-            text = "no deal"
-            if deal:
-                kept = "complied" if h["complied"] else "broke down"
-                text = (
-                    f"transfer EUR {deal['money_eur']:,.0f}, interception "
-                    f"{deal['interception']:.0%}, paid EUR {h['disbursed_eur']:,.0f}, {kept}"
-                )
-            console.print(
-                f"{h['year']}: threat {h['threat']:.0%} (credibility "
-                f"{h['credibility']:.0%}); {text}"
-            )
-            if deal:
-                how = "simulated" if h["terms_simulated"] else "counted"
-                replaced = h.get("irregular_departures_replaced_by_legal_places")
-                console.print(
-                    f"    returns ({how}): {h['returns']:,.0f}; legal places: "
-                    f"{h['legal_pathway_places']:,.0f}"
-                    + (f", replacing {replaced:,.0f} irregular departures" if replaced else "")
-                )
-            for route, n in h.get("projected_detections_by_route", {}).items():
-                console.print(f"    projected detections, {route}: {n:,.0f}")
+        print_periods(history)
         return
     terms = Terms(
         check_issues(issues.split(",") if issues else None),
@@ -114,6 +92,32 @@ def negotiate_cmd(
         f"{result['got']['destination']}, the partner {result['got']['partner']} of what it seeks."
     )
     _moves_table(result["what_would_move_it"])
+
+
+def print_periods(history: list[dict[str, Any]]) -> None:
+    """One line per period of a played negotiation, with its returns, places and detections."""
+    for h in history:
+        deal = h.get("package")
+        text = "no deal"
+        if deal:
+            kept = "complied" if h["complied"] else "broke down"
+            text = (
+                f"transfer EUR {deal['money_eur']:,.0f}, interception "
+                f"{deal['interception']:.0%}, paid EUR {h['disbursed_eur']:,.0f}, {kept}"
+            )
+        console.print(
+            f"{h['year']}: threat {h['threat']:.0%} (credibility {h['credibility']:.0%}); {text}"
+        )
+        if deal:
+            how = "simulated" if h["terms_simulated"] else "counted"
+            replaced = h.get("irregular_departures_replaced_by_legal_places")
+            console.print(
+                f"    returns ({how}): {h['returns']:,.0f}; legal places: "
+                f"{h['legal_pathway_places']:,.0f}"
+                + (f", replacing {replaced:,.0f} irregular departures" if replaced else "")
+            )
+        for route, n in h.get("projected_detections_by_route", {}).items():
+            console.print(f"    projected detections, {route}: {n:,.0f}")
 
 
 def _moves_table(rows: list[dict[str, Any]]) -> None:

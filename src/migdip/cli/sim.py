@@ -182,6 +182,7 @@ def backtest_cmd(
 
 def _negotiation(path: Path, warehouse: Path | None, as_json: bool) -> None:
     from migdip.bargaining.coupling import load_negotiation, run_negotiation
+    from migdip.cli.negotiate import print_periods
 
     spec = load_negotiation(path)
     con = open_warehouse(warehouse)
@@ -191,13 +192,4 @@ def _negotiation(path: Path, warehouse: Path | None, as_json: bool) -> None:
         emit_json(out)
         return
     console.print(f"[bold]{out['scenario']}[/]: {out['destination']} and {out['partner']}")
-    for h in out["periods"]:
-        deal = h.get("package")
-        text = "no deal"
-        if deal:
-            kept = "complied" if h["complied"] else "broke down"
-            text = (
-                f"transfer EUR {deal['money_eur']:,.0f}, interception "
-                f"{deal['interception']:.0%}, paid EUR {h['disbursed_eur']:,.0f}, {kept}"
-            )
-        console.print(f"{h['year']}: threat {h['threat']:.0%}; {text}")
+    print_periods(out["periods"])
