@@ -96,25 +96,16 @@ def install(app: FastAPI) -> None:
             _problems(exc.report),
         )
 
-    @app.exception_handler(RecordExists)
-    async def _exists(_: Request, exc: RecordExists) -> JSONResponse:
-        return error(409, "exists", str(exc))
-
-    @app.exception_handler(NotFoundError)
-    async def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:
-        return error(404, "not_found", str(exc))
-
-    @app.exception_handler(Busy)
-    async def _busy(_: Request, exc: Busy) -> JSONResponse:
-        return error(429, "busy", str(exc))
-
-    @app.exception_handler(InputError)
-    async def _input(_: Request, exc: InputError) -> JSONResponse:
-        return error(400, "bad_input", str(exc))
-
-    @app.exception_handler(MigdipError)
-    async def _other(_: Request, exc: MigdipError) -> JSONResponse:
-        return error(400, "error", str(exc))
+    # The library's errors: status and code by class (the first matching class in the MRO wins,
+    # so MigdipError only catches what the others do not).
+    for cls, status, code in (
+        (RecordExists, 409, "exists"),
+        (NotFoundError, 404, "not_found"),
+        (Busy, 429, "busy"),
+        (InputError, 400, "bad_input"),
+        (MigdipError, 400, "error"),
+    ):
+        app.add_exception_handler(cls, _plain(status, code))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -137,6 +128,13 @@ def install(app: FastAPI) -> None:
         if exc.headers:
             response.headers.update(exc.headers)
         return response
+
+
+def _plain(status: int, code: str) -> Any:
+    async def handler(_: Request, exc: Exception) -> JSONResponse:
+        return error(status, code, str(exc))
+
+    return handler
 
 
 def _short(value: Any, limit: int = 120) -> str:
