@@ -41,17 +41,32 @@ class ScenarioParams(_Strict):
     runs: int | None = Field(None, ge=1, le=MAX_RUNS)
 
 
-def _checked(model: type[_Strict], params: dict[str, Any], kind: str) -> Any:
+def _checked(model: type[BaseModel], data: dict[str, Any], where: str) -> Any:
+    """``data`` as ``model``; every problem named as ``where.field`` with its value."""
     try:
-        return model.model_validate(params)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise InputError(
             "; ".join(
-                f"job {kind}: params.{'.'.join(map(str, e['loc']))}: {e['msg']} "
-                f"(value: {e.get('input')!r})"
+                f"{where}.{'.'.join(map(str, e['loc']))}: {e['msg']} (value: {e.get('input')!r})"
                 for e in exc.errors()
             )
         ) from None
+
+
+def _on_connection(
+    connect: ConFactory, run: Callable[[duckdb.DuckDBPyConnection, Context], Any]
+) -> Work:
+    """Work that runs ``run`` on a connection of its own, closed afterwards."""
+
+    def work(ctx: Context) -> Any:
+        con = connect()
+        try:
+            return run(con, ctx)
+        finally:
+            con.close()
+
+    return work
 
 
 def scenario_names() -> list[str]:
@@ -62,16 +77,7 @@ def route_scenario_work(spec: dict[str, Any], connect: ConFactory) -> Work:
     """A route-model scenario given as data (the YAML file's fields); Frontex series only."""
     from migdip.flows.route_scenario import RouteScenarioFile, run_route_scenario
 
-    try:
-        parsed = RouteScenarioFile.model_validate(spec)
-    except ValidationError as exc:
-        raise InputError(
-            "; ".join(
-                f"job route_scenario: spec.{'.'.join(map(str, e['loc']))}: {e['msg']} "
-                f"(value: {e.get('input')!r})"
-                for e in exc.errors()
-            )
-        ) from None
+    parsed: RouteScenarioFile = _checked(RouteScenarioFile, spec, "job route_scenario: spec")
     if parsed.series != "frontex":
         raise InputError(
             f"job route_scenario: spec.series {parsed.series!r}; accepted: frontex (files are "
@@ -91,21 +97,17 @@ def route_scenario_work(spec: dict[str, Any], connect: ConFactory) -> Work:
             f"{MAX_RUNS}"
         )
 
-    def work(ctx: Context) -> Any:
-        con = connect()
-        try:
-            return run_route_scenario(parsed, scenarios_dir(), con, progress=ctx.progress)
-        finally:
-            con.close()
-
-    return work
+    return _on_connection(
+        connect,
+        lambda con, ctx: run_route_scenario(parsed, scenarios_dir(), con, progress=ctx.progress),
+    )
 
 
 def scenario_work(params: dict[str, Any], connect: ConFactory) -> Work:
     """A bundled scenario file by name (network, route_model or negotiation kind)."""
-    from migdip.flows.route_scenario import load_route_scenario, scenario_kind
+    from migdip.flows.route_scenario import scenario_kind
 
-    p: ScenarioParams = _checked(ScenarioParams, params, "scenario")
+    p: ScenarioParams = _checked(ScenarioParams, params, "job scenario: params")
     if p.name not in scenario_names():
         raise InputError(
             f"job scenario: params.name {p.name!r} is not a bundled scenario; accepted: "
@@ -114,42 +116,21 @@ def scenario_work(params: dict[str, Any], connect: ConFactory) -> Work:
     path = scenarios_dir() / f"{p.name}.yaml"
     kind = scenario_kind(path)
     if kind == "route_model":
-        spec = load_route_scenario(path).model_dump()
-        if p.runs:
-            spec["ensemble"]["runs"] = p.runs
-        if spec["series"] != "frontex":
-            return _route_file_work(path, p.runs, connect)
-        return route_scenario_work(spec, connect)
+        from migdip.flows.route_scenario import load_route_scenario, run_route_scenario
+
+        spec = load_route_scenario(path)
+        return _on_connection(
+            connect,
+            lambda con, ctx: run_route_scenario(
+                spec, path.parent, con, p.runs, progress=ctx.progress
+            ),
+        )
     if kind == "negotiation":
         from migdip.bargaining.coupling import load_negotiation, run_negotiation
 
         nspec = load_negotiation(path)
-
-        def negotiation(ctx: Context) -> Any:
-            con = connect()
-            try:
-                ctx.check()
-                return run_negotiation(con, nspec)
-            finally:
-                con.close()
-
-        return negotiation
+        return _on_connection(connect, lambda con, ctx: run_negotiation(con, nspec))
     return _network_work(path, p.runs)
-
-
-def _route_file_work(path: Any, runs: int | None, connect: ConFactory) -> Work:
-    from migdip.flows.route_scenario import load_route_scenario, run_route_scenario
-
-    spec = load_route_scenario(path)
-
-    def work(ctx: Context) -> Any:
-        con = connect()
-        try:
-            return run_route_scenario(spec, path.parent, con, runs, progress=ctx.progress)
-        finally:
-            con.close()
-
-    return work
 
 
 def _network_work(path: Any, runs: int | None) -> Work:
@@ -174,38 +155,22 @@ def _network_work(path: Any, runs: int | None) -> Work:
 def impact_work(params: dict[str, Any], connect: ConFactory) -> Work:
     from migdip.flows.impact import evaluate, public
 
-    p: ImpactParams = _checked(ImpactParams, params, "impact")
-
-    def work(ctx: Context) -> Any:
-        con = connect()
-        try:
-            ctx.check()
-            return public(evaluate(con, p.record_id))
-        finally:
-            con.close()
-
-    return work
+    p: ImpactParams = _checked(ImpactParams, params, "job impact: params")
+    return _on_connection(connect, lambda con, ctx: public(evaluate(con, p.record_id)))
 
 
 def negotiation_work(params: dict[str, Any], connect: ConFactory) -> Work:
     from migdip.bargaining.coupling import play
 
-    p: NegotiationParams = _checked(NegotiationParams, params, "negotiation")
+    p: NegotiationParams = _checked(NegotiationParams, params, "job negotiation: params")
+    destination, partner = p.destination.upper(), p.partner.upper()
 
-    def work(ctx: Context) -> Any:
-        con = connect()
-        try:
-            ctx.progress(0.0, f"{p.periods} period(s) from {p.start}")
-            periods = play(con, p.destination.upper(), p.partner.upper(), p.start, p.periods)
-            return {
-                "destination": p.destination.upper(),
-                "partner": p.partner.upper(),
-                "periods": periods,
-            }
-        finally:
-            con.close()
+    def run(con: duckdb.DuckDBPyConnection, ctx: Context) -> Any:
+        ctx.progress(0.0, f"{p.periods} period(s) from {p.start}")
+        periods = play(con, destination, partner, p.start, p.periods)
+        return {"destination": destination, "partner": partner, "periods": periods}
 
-    return work
+    return _on_connection(connect, run)
 
 
 KINDS: dict[str, Callable[[dict[str, Any], ConFactory], Work]] = {
