@@ -35,6 +35,14 @@ def test_party_and_role_facet(atlas: Atlas) -> None:
     assert atlas.search(party="TUR", role="facilitator", text="statement turkey").total == 0
 
 
+def test_party_codes_are_matched_whatever_their_case(atlas: Atlas) -> None:
+    upper = atlas.search(party="TUR", limit=None).total
+    assert upper > 0 and atlas.search(party="tur", limit=None).total == upper
+    from migdip.atlas.query import Facets
+
+    assert Facets(party="ns:smuggling-networks").party == "ns:smuggling-networks"
+
+
 def test_year_range(atlas: Atlas) -> None:
     rows = atlas.search(year_from=1960, year_to=1961, limit=None).records
     assert rows and all(r["year"] <= 1961 for r in rows)

@@ -56,7 +56,7 @@ def facets(
         q,
         kind,
         instrument,
-        party.upper() if party and ":" not in party else party,
+        party,
         role,
         position,
         approach,

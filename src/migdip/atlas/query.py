@@ -44,6 +44,11 @@ class Facets:
     status: str | None = None
     dataset: str | None = None  # 'curated' or a dataset id
 
+    def __post_init__(self) -> None:
+        # actor codes are upper case (TUR, EU, UNHCR); non-state actors are ns:<lower-case slug>
+        if self.party and ":" not in self.party:
+            object.__setattr__(self, "party", self.party.upper())
+
     def check(self) -> None:
         """Raise InputError naming the facet, the value and what is accepted."""
         for name, vocab in (
