@@ -19,7 +19,9 @@ gates" followed disputes over the 2016 Statement's money.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import duckdb
@@ -31,7 +33,15 @@ from migdip.bargaining.moves import what_moves
 from migdip.data.countries import members
 from migdip.flows.impact import FRONTEX_ROUTE, MAIN_ROUTES
 from migdip.flows.route_terms import RouteTerms, forecast_with_terms
-from migdip.flows.routes_model import RouteParams, fit, forecast, from_frontex, route_lever
+from migdip.flows.routes_model import (
+    Fitted,
+    RouteData,
+    RouteParams,
+    fit,
+    forecast,
+    from_frontex,
+    route_lever,
+)
 from migdip.indicators.compute import entity_kind, route_transit
 
 ROUTES = [FRONTEX_ROUTE[r] for r in MAIN_ROUTES]
@@ -62,14 +72,24 @@ class EngineValues:
     routes: list[str] = field(default_factory=list)
 
 
+def fitted_before(data: RouteData, year: int) -> Fitted:
+    """The route model fitted on the detections up to December of the year before ``year``."""
+    origin = max(i for i, m in enumerate(data.months) if m <= f"{year - 1}-12")
+    return fit(data, origin, RouteParams())
+
+
 def engine_values(
-    con: duckdb.DuckDBPyConnection, partner: str, year: int, extra_effort: float = 0.0
+    con: duckdb.DuckDBPyConnection,
+    partner: str,
+    year: int,
+    extra_effort: float = 0.0,
+    data: RouteData | None = None,
 ) -> EngineValues:
-    """Twelve-month projections from December of the year before, per interception effort."""
-    data = from_frontex(con, ROUTES)
-    target = f"{year - 1}-12"
-    origin = max(i for i, m in enumerate(data.months) if m <= target)
-    f = fit(data, origin, RouteParams())
+    """Twelve-month projections from December of the year before, per interception effort.
+
+    ``data``: the Frontex series if already read (``from_frontex``), else read here."""
+    data = from_frontex(con, ROUTES) if data is None else data
+    f = fitted_before(data, year)
     routes = partner_routes(partner)
     totals = []
     for effort in INTERCEPTION:
@@ -85,7 +105,7 @@ def engine_values(
         np.array(totals[0]) - np.array(totals),
         float(base.sum()),
         float(base[:, idx].sum()),
-        data.months[origin],
+        data.months[f.origin],
         routes,
     )
 
@@ -100,17 +120,19 @@ def negotiate(
     credibility: float = 0.0,
     terms: Terms | None = None,
     moves: bool = False,
+    data: RouteData | None = None,
 ) -> dict[str, Any]:
     """Solve a negotiation, valued by the flow engine where it can be, from data otherwise.
 
     ``terms`` (issues on the table, threats, trade value) replace ``threat``/``credibility``;
-    ``moves`` adds what would move the agreement (see ``migdip.bargaining.moves``).
+    ``moves`` adds what would move the agreement (see ``migdip.bargaining.moves``); ``data``:
+    the Frontex series if already read.
     """
     p = p or BargainParams()
     terms = terms or Terms(threat=threat, credibility=credibility)
     values = None
     if couples(destination.upper(), partner.upper(), year):
-        values = engine_values(con, partner.upper(), year)
+        values = engine_values(con, partner.upper(), year, data=data)
     prevented = None if values is None else values.prevented
     result = solve(build(con, destination, partner, year, p, prevented=prevented, terms=terms))
     result["terms"] = {
@@ -158,9 +180,11 @@ def play(
     q = q or PlayParams()
     history: list[dict[str, Any]] = []
     threat, credibility = 0.0, 0.0
+    frontex = cache(lambda: from_frontex(con, ROUTES))  # read once, if the engine values any year
     for k in range(periods):
         year = start + k
-        result = negotiate(con, destination, partner, year, p, threat, credibility)
+        data = frontex() if couples(destination.upper(), partner.upper(), year) else None
+        result = negotiate(con, destination, partner, year, p, threat, credibility, data=data)
         entry: dict[str, Any] = {
             "year": year,
             "threat": threat,
@@ -181,13 +205,16 @@ def play(
                 (q.threat_after_breakdown, q.credibility_after_breakdown) if broke else (0.0, 0.0)
             )
             effort = 0.0 if broke else float(result["package"]["interception"])
-            entry |= _implemented(con, destination, partner, year, result, effort, broke, q)
+            implemented = _implemented(
+                frontex, destination, partner, year, result, effort, broke, q
+            )
+            entry |= implemented
         history.append(entry)
     return history
 
 
 def _implemented(
-    con: duckdb.DuckDBPyConnection,
+    frontex: Callable[[], RouteData],
     destination: str,
     partner: str,
     year: int,
@@ -214,10 +241,8 @@ def _implemented(
     }
     if not couples(destination.upper(), partner.upper(), year + 1):
         return out
-    data = from_frontex(con, ROUTES)
-    target = f"{year - 1}-12"
-    origin = max(i for i, m in enumerate(data.months) if m <= target)
-    f = fit(data, origin, RouteParams())
+    data = frontex()
+    f = fitted_before(data, year)
     levers: tuple[Any, ...] = ()
     for route in partner_routes(partner.upper()):
         if broke:
