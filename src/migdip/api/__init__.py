@@ -59,19 +59,6 @@ def create_app(settings: Settings | None = None, state: State | None = None) -> 
     from migdip.web import mount
 
     mount(app)
-    cache = ResponseCache(app, settings.cache_entries)
-    app.state.cache = cache
-    app.add_middleware(_Wrap, inner=cache)
+    app.add_middleware(ResponseCache, entries=settings.cache_entries)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
-
-
-class _Wrap:
-    """Put the cache in the middleware stack (it wraps the app's router)."""
-
-    def __init__(self, app: Any, inner: ResponseCache) -> None:
-        inner.app = app
-        self.inner = inner
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        await self.inner(scope, receive, send)

@@ -24,7 +24,6 @@ class ResponseCache:
         self.app, self.entries = app, entries
         self._store: OrderedDict[bytes, Cached] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def clear(self) -> None:
         with self._lock:
@@ -47,7 +46,6 @@ class ResponseCache:
             if hit is not None:
                 self._store.move_to_end(key)
         if hit is not None:
-            self.hits += 1
             status, headers, body = hit
             await send(
                 {
@@ -58,7 +56,6 @@ class ResponseCache:
             )
             await send({"type": "http.response.body", "body": body})
             return
-        self.misses += 1
         await self._fill(key, scope, receive, send)
 
     async def _fill(self, key: bytes, scope: Scope, receive: Receive, send: Send) -> None:
