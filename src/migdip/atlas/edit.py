@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from pydantic import ValidationError
 from migdip.atlas.model import Record
 from migdip.atlas.store import AtlasInvalid, build_atlas
 from migdip.atlas.validate import Report, _pydantic_problems, record_files, record_problems
-from migdip.atomic import write_text
+from migdip.atomic import write_text, write_with
 from migdip.errors import InputError, MigdipError, NotFoundError
 from migdip.paths import records_dir
 
@@ -127,4 +128,4 @@ def _restore(target: Path, previous: dict[Path, bytes]) -> None:
     if target not in previous:
         target.unlink(missing_ok=True)
     for path, content in previous.items():
-        path.write_bytes(content)
+        write_with(path, partial(Path.write_bytes, data=content))
