@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -124,8 +123,17 @@ def save_record(
         }
 
 
+def write_bytes(target: Path, content: bytes) -> None:
+    """Put ``content`` in ``target`` atomically."""
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(content)
+
+    write_with(target, write)
+
+
 def _restore(target: Path, previous: dict[Path, bytes]) -> None:
     if target not in previous:
         target.unlink(missing_ok=True)
     for path, content in previous.items():
-        write_with(path, partial(Path.write_bytes, data=content))
+        write_bytes(path, content)
