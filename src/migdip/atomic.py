@@ -29,6 +29,11 @@ def write_text(target: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
+def write_bytes(target: Path, content: bytes) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(content)
+
+
 def write_with(target: Path, writer: Callable[[Path], None]) -> None:
     """Let ``writer`` fill a temporary file, then move it to ``target``."""
     with atomic_path(target) as tmp:

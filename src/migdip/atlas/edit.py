@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from migdip.atlas.model import Record
 from migdip.atlas.store import AtlasInvalid, build_atlas
 from migdip.atlas.validate import Report, _pydantic_problems, record_files, record_problems
-from migdip.atomic import write_text, write_with
+from migdip.atomic import write_bytes, write_text
 from migdip.errors import InputError, MigdipError, NotFoundError
 from migdip.paths import records_dir
 
@@ -121,15 +121,6 @@ def save_record(
             "records": result.n_records,
             "created": replace is None,
         }
-
-
-def write_bytes(target: Path, content: bytes) -> None:
-    """Put ``content`` in ``target`` atomically."""
-
-    def write(tmp: Path) -> None:
-        tmp.write_bytes(content)
-
-    write_with(target, write)
 
 
 def _restore(target: Path, previous: dict[Path, bytes]) -> None:
