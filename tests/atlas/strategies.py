@@ -52,6 +52,25 @@ def item(source_ids: list[str]) -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
+def _got(got: str, source: str) -> dict[str, Any]:
+    if got == "unknown":
+        return {"got": got, "got_reason": "no source says"}
+    return {"got": got, "got_detail": "what it got", "got_sources": [source]}
+
+
+def money_figure(source_ids: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries(
+        {
+            "stage": voc("money_stage"),
+            "amount": st.floats(0, 1e12, allow_nan=False),
+            "currency": st.sampled_from(["EUR", "USD", "GBP"]),
+            "as_of": st.integers(1950, 2025).flatmap(_date),
+            "sources": st.lists(st.sampled_from(source_ids), min_size=1, max_size=2, unique=True),
+        },
+        optional={"tranche": text, "note": text},
+    )
+
+
 @st.composite
 def records(draw: st.DrawFn) -> Record:
     year = draw(st.integers(1950, 2025))
@@ -75,7 +94,7 @@ def records(draw: st.DrawFn) -> Record:
             "gives": draw(st.lists(item(source_ids), max_size=2)),
             "gets": draw(st.lists(item(source_ids), max_size=2)),
         }
-        | ({"got": draw(voc("got"))} if draw(st.booleans()) else {})
+        | (_got(draw(voc("got")), source_ids[0]) if draw(st.booleans()) else {})
         for a in actors
     ]
     first = draw(_date(year))
@@ -103,4 +122,19 @@ def records(draw: st.DrawFn) -> Record:
     }
     if doc["outcome"]["rights_effect"] is None:
         del doc["outcome"]["rights_effect"]
+    elif doc["outcome"]["rights_effect"] != "unknown":
+        doc["outcome"]["rights"] = [
+            {"who": draw(text), "what": draw(text), "effect": doc["outcome"]["rights_effect"]}
+            | {"sources": [source_ids[-1]]}
+        ]
+    doc["outcome"]["money"] = draw(st.lists(money_figure(source_ids), max_size=3))
+    if "challenger_type" in doc["approach"]:
+        doc["approach"]["classified_by"] = [source_ids[0]]
+    if {"threat_to_release", "engineered_movement"} & set(doc["instruments"]):
+        doc["coercion"] = {
+            "demands": draw(text),
+            "carried_out": draw(voc("carried_out")),
+            "people_moved": draw(amount),
+            "sources": [source_ids[0]],
+        } | ({"greenhill_outcome": draw(voc("coercion_outcome"))} if draw(st.booleans()) else {})
     return Record.model_validate(doc)

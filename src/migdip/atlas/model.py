@@ -99,6 +99,9 @@ class Party(_Strict):
     gives: list[Item] = Field(default_factory=list)
     gets: list[Item] = Field(default_factory=list)
     got: Annotated[str, vocab("got")] | None = None
+    got_detail: str | None = None
+    got_reason: str | None = None
+    got_sources: list[SourceId] = Field(default_factory=list)
     note: str | None = None
 
 
@@ -108,12 +111,14 @@ class Approach(_Strict):
     incentives: Annotated[str, vocab("approach_incentive")] | None = None
     host_strategy: Annotated[str, vocab("host_strategy")] | None = None
     challenger_type: Annotated[str, vocab("challenger_type")] | None = None
+    classified_by: list[SourceId] = Field(default_factory=list)
 
 
 class StatusEvent(_Strict):
     date: PartialDate
     status: Annotated[str, vocab("status")]
     note: str | None = None
+    sources: list[SourceId] = Field(default_factory=list)
 
 
 class FlowEffect(_Strict):
@@ -127,12 +132,32 @@ class FlowEffect(_Strict):
     note: str | None = None
 
 
-class Money(_Strict):
-    currency: Currency | None = None
-    promised: Amount | None = None
-    disbursed: Amount | None = None
-    as_of: PartialDate | None = None
-    sources: list[SourceId] = Field(default_factory=list)
+class MoneyFigure(_Strict):
+    """One dated money figure: promised, committed (contracted) or disbursed (paid).
+
+    Figures of one ``tranche`` and stage at several dates are cumulative snapshots (the latest
+    counts); figures of different tranches add up.
+    """
+
+    stage: Annotated[str, vocab("money_stage")]
+    amount: Amount
+    currency: Currency
+    as_of: PartialDate
+    tranche: str | None = None
+    note: str | None = None
+    sources: Annotated[list[SourceId], Field(min_length=1)]
+
+
+class RightsEffect(_Strict):
+    who: NonEmpty
+    what: NonEmpty
+    effect: Annotated[str, vocab("rights_effect")]
+    sources: Annotated[list[SourceId], Field(min_length=1)]
+
+
+class Unknown(_Strict):
+    field: Annotated[str, vocab("unknown_field")]
+    reason: NonEmpty
 
 
 class Outcome(_Strict):
@@ -140,7 +165,22 @@ class Outcome(_Strict):
     flow_effects: list[FlowEffect] = Field(default_factory=list)
     rights_effect: Annotated[str, vocab("rights_effect")] | None = None
     rights_note: str | None = None
-    money: Money | None = None
+    rights: list[RightsEffect] = Field(default_factory=list)
+    money: list[MoneyFigure] = Field(default_factory=list)
+    unknown: list[Unknown] = Field(default_factory=list)
+
+
+class Coercion(_Strict):
+    """A threat or an engineered movement of people: what was demanded and what was done."""
+
+    demands: NonEmpty
+    carried_out: Annotated[str, vocab("carried_out")]
+    people_moved: Amount | None = None
+    people_threatened: Amount | None = None
+    greenhill_case: bool = False
+    greenhill_outcome: Annotated[str, vocab("coercion_outcome")] | None = None
+    note: str | None = None
+    sources: Annotated[list[SourceId], Field(min_length=1)]
 
 
 class Source(_Strict):
@@ -166,6 +206,7 @@ class Record(_Strict):
     domains: list[Annotated[str, vocab("domain")]] = Field(default_factory=list)
     drivers: list[Annotated[str, vocab("driver")]] = Field(default_factory=list)
     outcome: Outcome
+    coercion: Coercion | None = None
     sources: Annotated[list[Source], Field(min_length=1)]
     confidence: Annotated[str, vocab("confidence")]
     provenance: Annotated[str, vocab("provenance")] = "curated"

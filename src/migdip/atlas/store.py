@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from migdip.atlas.actors import registry
 from migdip.atlas.imports import ImportSummary, import_bilateral_labour_agreements
 from migdip.atlas.model import FlowEffect, Record
+from migdip.atlas.money import single_currency_totals
 from migdip.atlas.text import term_counts
 from migdip.atlas.validate import WARNING, Problem, Report, validate_records
 from migdip.data.countries import bloc_memberships
@@ -128,7 +129,7 @@ def _actor_type(code: str, actor_type: str | None) -> str:
 
 def record_rows(r: Record, file: str | None) -> dict[str, list[dict[str, Any]]]:
     """One record as rows of the Atlas tables."""
-    money = r.outcome.money
+    currency, money = single_currency_totals(r.outcome.money)
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ATLAS_TABLES}
     rows["atlas_records"].append(
         {
@@ -153,9 +154,9 @@ def record_rows(r: Record, file: str | None) -> dict[str, list[dict[str, Any]]]:
             "drivers": r.drivers,
             "status_latest": r.status_latest,
             "rights_effect": r.outcome.rights_effect,
-            "money_currency": money.currency if money else None,
-            "money_promised": money.promised if money else None,
-            "money_disbursed": money.disbursed if money else None,
+            "money_currency": currency,
+            "money_promised": money.get("promised"),
+            "money_disbursed": money.get("disbursed"),
             "confidence": r.confidence,
             "provenance": r.provenance,
             "provenance_dataset": r.provenance_dataset,

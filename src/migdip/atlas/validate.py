@@ -122,7 +122,7 @@ def _pydantic_problems(file: str, exc: ValidationError) -> list[Problem]:
 
 
 def _figure_sources(record: Record) -> Iterable[tuple[str, list[str], bool]]:
-    """(field path, source ids, has a figure) for every place a figure may sit."""
+    """(field path, source ids, needs a source) for every place that cites sources."""
     for i, party in enumerate(record.parties):
         for direction in ("gives", "gets"):
             for j, item in enumerate(getattr(party, direction)):
@@ -131,13 +131,79 @@ def _figure_sources(record: Record) -> Iterable[tuple[str, list[str], bool]]:
                     item.sources,
                     item.amount is not None,
                 )
+        yield f"parties[{i}].got", party.got_sources, False
     for k, effect in enumerate(record.outcome.flow_effects):
         has_figure = effect.before_value is not None or effect.after_value is not None
         yield f"outcome.flow_effects[{k}]", effect.sources, has_figure and not effect.computed
-    money = record.outcome.money
-    if money is not None:
-        has_figure = money.promised is not None or money.disbursed is not None
-        yield "outcome.money", money.sources, has_figure
+    for k, figure in enumerate(record.outcome.money):
+        yield f"outcome.money[{k}]", figure.sources, True
+    for k, rights in enumerate(record.outcome.rights):
+        yield f"outcome.rights[{k}]", rights.sources, True
+    for k, event in enumerate(record.outcome.status):
+        yield f"outcome.status[{k}]", event.sources, False
+    yield "approach.classified_by", record.approach.classified_by, False
+    if record.coercion is not None:
+        yield "coercion", record.coercion.sources, True
+
+
+_CODED = {"all", "most", "some", "none"}
+_COERCIVE_INSTRUMENTS = {"threat_to_release", "engineered_movement"}
+
+
+def outcome_problems(file: str, record: Record) -> list[Problem]:
+    """Outcome coding the codebook asks for: a source for every coded outcome, a reason for
+    every unknown, the scholarship behind a classification, coercion fields for threats."""
+    out: list[Problem] = []
+    for i, party in enumerate(record.parties):
+        if party.got in _CODED and not party.got_sources:
+            out.append(
+                Problem(
+                    file,
+                    f"parties[{i}].got_sources",
+                    party.got,
+                    "a coded outcome must cite its source: add got_sources: [s1]",
+                    WARNING,
+                )
+            )
+        if party.got == "unknown" and not party.got_reason:
+            out.append(
+                Problem(
+                    file, f"parties[{i}].got_reason", "", "say why the outcome is unknown", WARNING
+                )
+            )
+    approach = record.approach
+    if (approach.host_strategy or approach.challenger_type) and not approach.classified_by:
+        out.append(
+            Problem(
+                file,
+                "approach.classified_by",
+                approach.host_strategy or approach.challenger_type or "",
+                "cite the scholarship that classifies the episode (Greenhill, Tsourapas...)",
+                WARNING,
+            )
+        )
+    if set(record.instruments) & _COERCIVE_INSTRUMENTS and record.coercion is None:
+        out.append(
+            Problem(
+                file,
+                "coercion",
+                "",
+                "a threat or engineered movement needs the coercion fields (demands, "
+                "carried_out, people moved or threatened, sources)",
+                WARNING,
+            )
+        )
+    if record.outcome.rights_effect not in (None, "unknown") and not record.outcome.rights:
+        out.append(
+            Problem(
+                file,
+                "outcome.rights",
+                record.outcome.rights_effect or "",
+                "a rights effect needs sourced entries in outcome.rights (who, what, sources)",
+                WARNING,
+            )
+        )
+    return out
 
 
 def record_problems(file: str, record: Record) -> list[Problem]:
@@ -167,6 +233,8 @@ def record_problems(file: str, record: Record) -> list[Problem]:
             )
     for i, party in enumerate(record.parties):
         problems += _party_problems(file, i, party.actor, party.name, party.actor_type)
+    if record.provenance == "curated":
+        problems += outcome_problems(file, record)
     if record.date_end is not None and record.date_end < record.date_start[: len(record.date_end)]:
         problems.append(
             Problem(
