@@ -1,14 +1,10 @@
 #!/usr/bin/env bash
-# The test command: install migdip with its development tools in ./.venv (and Debian's Chromium
-# for the browser tests and wrk for the load benchmark), then lint, type-check, run the test suite
+# The test command: install migdip with its development tools in ./.venv at the locked versions
+# of uv.lock (and Debian's Chromium for the browser tests and wrk for the load benchmark), then lint, type-check, run the test suite
 # (warnings are errors; browser tests included) and print the benchmark figures.
 set -euo pipefail
 cd "$(dirname "$0")"
-if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[dev,ray]"
+bash scripts/install.sh --extra dev --extra ray   # the exact versions of uv.lock
 if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null; then
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -46,6 +46,11 @@ def scenarios_dir() -> Path:
     return _resource(SCENARIOS_ENV, "scenarios")
 
 
+def docs_dir() -> Path:
+    """The documentation folder of the source checkout (generated documents are written here)."""
+    return _CHECKOUT / "docs"
+
+
 def default_warehouse_path() -> Path:
     """The warehouse file: ``$MIGDIP_WAREHOUSE`` or ``<user data dir>/migdip/migdip.duckdb``."""
     override = os.environ.get(WAREHOUSE_ENV)

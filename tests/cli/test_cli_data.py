@@ -77,3 +77,13 @@ def test_pairs_export(warehouse: str, tmp_path: Path) -> None:
     assert isinstance(out, dict) and out["rows"] > 50000
     cat = run_json("indicators", "catalogue")
     assert isinstance(cat, list) and any(i["name"] == "leverage_a_over_b" for i in cat)
+
+
+def test_impact_leaves_tracked_files_alone_unless_asked(warehouse: str, tmp_path: Path) -> None:
+    from migdip.paths import records_dir
+
+    computed = records_dir().parent / "computed"
+    before = {p.name: p.read_bytes() for p in computed.glob("*.yaml")}
+    out = run_json("impact", "ita-lby-2017-mou", "--warehouse", warehouse)
+    assert isinstance(out, dict) and "written_to" not in out
+    assert {p.name: p.read_bytes() for p in computed.glob("*.yaml")} == before

@@ -12,7 +12,13 @@ import yaml
 
 from migdip.atlas import Atlas
 from migdip.errors import InputError
-from migdip.flows.impact import evaluate, plot, write_back
+from migdip.flows.impact import (
+    committed_estimates,
+    evaluate,
+    plot,
+    stale_estimates,
+    write_back,
+)
 from migdip.flows.its import seasonal_its, synthetic_control
 from migdip.paths import records_dir
 
@@ -96,3 +102,11 @@ def test_evaluate_a_deal_plots_and_writes_back(
     atlas = Atlas(warehouse=tmp_path / "w.duckdb", records=records)
     effects = atlas.get("ita-lby-2017-mou")["outcome"]["flow_effects"]
     assert any(e.get("computed") for e in effects)
+
+
+def test_committed_estimates_are_current(data_con: duckdb.DuckDBPyConnection) -> None:
+    """atlas/computed/*.yaml are what the code computes; regenerate them with
+    `python -m migdip.validation --write`."""
+    Atlas(con=data_con)
+    assert committed_estimates(), "no committed estimates found"
+    assert stale_estimates(data_con) == []

@@ -25,7 +25,13 @@ def impact_cmd(
     post: Annotated[int, typer.Option(help="Months after the deal to evaluate.")] = 12,
     seed: Annotated[int, typer.Option(help="Seed of the interval simulation.")] = 0,
     out: Annotated[Path | None, typer.Option(help="Folder for the plots (PNG and SVG).")] = None,
-    write: Annotated[bool, typer.Option(help="Write the estimates back to the record.")] = True,
+    write: Annotated[
+        bool,
+        typer.Option(
+            help="Write the estimates back to atlas/computed/<id>.yaml (a tracked file); "
+            "`python -m migdip.validation --write` regenerates every committed estimate."
+        ),
+    ] = False,
     warehouse: WarehouseOpt = None,
     records: RecordsOpt = None,
     as_json: JsonOpt = False,

@@ -255,9 +255,37 @@ def write_back(result: dict[str, Any], folder: Path | None = None) -> Path:
     """Write the estimates to ``atlas/computed/<id>.yaml`` (merged into the record at compile)."""
     folder = folder or computed_dir()
     path = folder / f"{result['record']}.yaml"
-    doc = {"id": result["record"], "flow_effects": flow_effects(result)}
-    write_text(path, yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    write_text(path, computed_document(result))
     return path
+
+
+def computed_document(result: dict[str, Any]) -> str:
+    """The text of ``computed/<id>.yaml`` for one evaluation."""
+    doc = {"id": result["record"], "flow_effects": flow_effects(result)}
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+def committed_estimates(folder: Path | None = None) -> list[str]:
+    """Ids of the records whose estimates are committed (``computed/<id>.yaml``)."""
+    folder = folder or computed_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def stale_estimates(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> list[str]:
+    """Committed estimates that differ from what the code computes now (default settings)."""
+    folder = folder or computed_dir()
+    stale = []
+    for rid in committed_estimates(folder):
+        text = (folder / f"{rid}.yaml").read_text(encoding="utf-8")
+        if text != computed_document(evaluate(con, rid)):
+            stale.append(rid)
+    return stale
+
+
+def refresh_estimates(con: duckdb.DuckDBPyConnection, folder: Path | None = None) -> list[Path]:
+    """Recompute every committed estimate with the default settings and write it back."""
+    folder = folder or computed_dir()
+    return [write_back(evaluate(con, rid), folder) for rid in committed_estimates(folder)]
 
 
 def plot(result: dict[str, Any], folder: Path) -> list[Path]:

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import nnls
 
+from migdip.draws import inverse_spd, multivariate_normal
 from migdip.errors import InputError
 
 MIN_PRE = 24
@@ -114,9 +115,9 @@ def seasonal_its(
     resid = y_pre - x_pre @ beta
     dof = max(len(y_pre) - x_pre.shape[1], 1)
     sigma2 = float(resid @ resid) / dof
-    cov = sigma2 * np.linalg.pinv(x_pre.T @ x_pre)
+    cov = sigma2 * inverse_spd(x_pre.T @ x_pre)
     rng = np.random.default_rng(seed)
-    betas = rng.multivariate_normal(beta, cov, size=draws, method="svd")
+    betas = multivariate_normal(rng, beta, cov, draws)
     rho = float(np.clip(np.corrcoef(resid[:-1], resid[1:])[0, 1], 0.0, 0.95)) if pre > 3 else 0.0
     noise = np.zeros((draws, post))
     prev = np.full(draws, resid[-1])
