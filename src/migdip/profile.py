@@ -15,7 +15,7 @@ def country_profile(con: duckdb.DuckDBPyConnection, code: str, records: int = 20
     profile = country(con, code)
     actor = registry().get(code.upper())
     profile["name"] = actor.name if actor else code.upper()
-    atlas = Atlas(con=con)
+    atlas = Atlas(con=con, auto_build=False)  # the Atlas the warehouse holds (read-only)
     found = atlas.search(party=code.upper(), dataset="curated", limit=records, sort="-year")
     imported = atlas.search(party=code.upper(), dataset="bilateral_labour_agreements", limit=0)
     profile["atlas"] = {

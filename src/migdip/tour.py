@@ -46,10 +46,10 @@ def run_tour(atlas: Atlas, per_search: int = 5) -> Tour:
     tour.record = atlas.get(EXAMPLE_RECORD)
     tour.decades = dict(sorted(tour.stats["curated_by"]["decade"].items()))
     tour.top_links = atlas.network(dataset="curated").edges[:10]
-    indicators = Indicators(con=atlas.con)
+    indicators = Indicators(warehouse=atlas.warehouse)  # ingests the bundled data if needed
     tour.datasets = [
         {k: d[k] for k in ("id", "publisher", "coverage", "rows", "licence")}
-        for d in list_datasets(atlas.con)
+        for d in list_datasets(indicators.con)
     ]
     tour.leverage = indicators.leverage_over("EU", year=2016, top=5)
     return tour

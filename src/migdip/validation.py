@@ -12,13 +12,13 @@ import sys
 import duckdb
 
 from migdip.atlas import Atlas
-from migdip.bargaining import validation as bargaining
-from migdip.data.ingest import ensure_datasets
 from migdip.atomic import write_text
+from migdip.bargaining import validation as bargaining
+from migdip.data.ingest import with_datasets
 from migdip.flows import validation as flows
 from migdip.flows.impact import refresh_estimates
 from migdip.paths import docs_dir
-from migdip.warehouse import open_warehouse
+from migdip.warehouse import Warehouse
 
 
 def render(con: duckdb.DuckDBPyConnection) -> str:
@@ -27,19 +27,19 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    con = open_warehouse()
-    ensure_datasets(con)
-    atlas = Atlas(con=con)
-    if args != ["--write"]:
-        if args:
-            raise SystemExit(f"unknown arguments {' '.join(args)}; accepted: --write")
-        print(render(con), end="")
+    if args not in ([], ["--write"]):
+        raise SystemExit(f"unknown arguments {' '.join(args)}; accepted: --write")
+    wh = Warehouse()
+    with_datasets(wh).close()
+    atlas = Atlas(warehouse=wh)
+    if not args:
+        print(render(atlas.con), end="")
         return
-    for path in refresh_estimates(con):
+    for path in refresh_estimates(atlas.con):
         print(f"wrote {path}")
     atlas.rebuild()
     target = docs_dir() / "validation.md"
-    write_text(target, render(con))
+    write_text(target, render(atlas.con))
     print(f"wrote {target}")
 
 

@@ -1,15 +1,28 @@
 """The embedded DuckDB warehouse: one file, named and recorded schema migrations.
 
-Every capability keeps its tables here. A migration is a name and a list of SQL statements;
-``open_warehouse`` applies the ones not yet recorded in ``_migrations``, each in its own
-transaction, so a failing migration leaves the warehouse as it was.
+Every capability keeps its tables here. A migration is a name and a list of SQL statements,
+applied when not yet recorded in ``_migrations``, each in its own transaction, so a failing
+migration leaves the warehouse as it was.
+
+Shared use goes through :class:`Warehouse`: the file is never changed in place. Readers open
+read-only connections, so the CLI, the Python API and any number of server workers read one
+warehouse at once. A write takes an exclusive lock, copies the current file to a new
+*generation* beside it, changes the copy, and swaps it in atomically by replacing the symlink
+``<name>.duckdb`` -> ``<name>.duckdb.d/<generation>.duckdb``; readers see it on their next
+connection (a server checks the generation on every request). Writers queue on the lock, so
+two racing writers lose nothing; a failed write leaves the warehouse as it was.
+``open_warehouse`` gives one private read-write connection (scripts, tests, ``:memory:``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -164,8 +177,10 @@ def _ensure_migrations_table(con: duckdb.DuckDBPyConnection) -> None:
 
 def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Names of the migrations recorded in this warehouse, in the order applied."""
-    _ensure_migrations_table(con)
-    rows = con.execute("SELECT name FROM _migrations ORDER BY applied_at, name").fetchall()
+    try:
+        rows = con.execute("SELECT name FROM _migrations ORDER BY applied_at, name").fetchall()
+    except duckdb.CatalogException:
+        return []
     return [str(r[0]) for r in rows]
 
 
@@ -173,6 +188,7 @@ def migrate(
     con: duckdb.DuckDBPyConnection, migrations: tuple[Migration, ...] = MIGRATIONS
 ) -> list[str]:
     """Apply every migration not yet recorded, each in one transaction; return those applied."""
+    _ensure_migrations_table(con)
     done = set(applied_migrations(con))
     applied: list[str] = []
     for migration in migrations:
@@ -209,10 +225,11 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 def open_warehouse(
     path: Path | str | None = None, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) and migrate the warehouse at ``path``.
+    """One private connection to the warehouse at ``path``, created and migrated if needed.
 
     ``path`` defaults to ``$MIGDIP_WAREHOUSE`` or the user data directory; ``":memory:"`` gives
-    a throw-away warehouse.
+    a throw-away warehouse. A read-write connection holds the file alone: for a warehouse that
+    others use at the same time, use :class:`Warehouse`.
     """
     target = Path(path) if path is not None and str(path) != ":memory:" else path
     if target is None:
@@ -254,3 +271,180 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str,
             f"columns={spec})",
             [str(path)],
         )
+
+
+LOCK_WAIT_SECONDS = 300.0
+KEEP_GENERATIONS = 3
+
+
+class Warehouse:
+    """One warehouse file shared by many processes: read-only readers, one writer at a time.
+
+    ``Warehouse(path)`` uses the file at ``path`` (default ``$MIGDIP_WAREHOUSE`` or the user data
+    directory); ``Warehouse.of(con)`` wraps one connection (``:memory:`` or a test's), whose
+    reads and writes both go to that connection.
+    """
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else default_warehouse_path()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        if str(self.path) == ":memory:":
+            self._con = open_warehouse(":memory:")
+
+    @classmethod
+    def of(cls, con: duckdb.DuckDBPyConnection) -> Warehouse:
+        wh = cls.__new__(cls)
+        wh.path = Path(":memory:")
+        wh._con = con
+        return wh
+
+    @property
+    def shared(self) -> bool:
+        """True for a file shared through generations, False for one wrapped connection."""
+        return self._con is None
+
+    @property
+    def generations(self) -> Path:
+        return self.path.parent / f"{self.path.name}.d"
+
+    def generation(self) -> str | None:
+        """The current generation's file (what a new reader opens), or None before the first."""
+        if not self.shared:
+            return "connection"
+        try:
+            return str(self.path.resolve(strict=True))
+        except (FileNotFoundError, RuntimeError):
+            return None
+
+    def read(self) -> duckdb.DuckDBPyConnection:
+        """A new read-only connection to the current generation (built and migrated if needed)."""
+        if self._con is not None:
+            return self._con.cursor()
+        for _ in range(5):
+            current = self.generation()
+            if current is None or self._pending(current):
+                with self.write():
+                    pass  # creates or migrates the warehouse
+                continue
+            try:
+                return duckdb.connect(current, read_only=True)
+            except duckdb.IOException:
+                continue  # a writer removed that generation just now: take the new one
+            except duckdb.Error as exc:
+                raise WarehouseError(
+                    f"cannot read the warehouse {self.path}: {exc}; choose another file with "
+                    "--warehouse PATH or MIGDIP_WAREHOUSE"
+                ) from exc
+        raise WarehouseError(f"the warehouse {self.path} kept changing while being opened")
+
+    @staticmethod
+    def _pending(file: str) -> bool:
+        try:
+            con = duckdb.connect(file, read_only=True)
+        except duckdb.Error:
+            return True
+        try:
+            done = {str(r[0]) for r in con.execute("SELECT name FROM _migrations").fetchall()}
+        except duckdb.Error:
+            done = set()
+        finally:
+            con.close()
+        return any(m.name not in done for m in MIGRATIONS)
+
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A writable copy of the current generation, swapped in when the block succeeds."""
+        if self._con is not None:
+            yield self._con
+            return
+        self._make_folder()
+        with self._lock():
+            current = self.generation()
+            new = self.generations / f"{time.time_ns()}-{os.getpid()}.duckdb"
+            if current is not None:
+                shutil.copyfile(current, new)
+            elif self.path.is_file():  # a warehouse written before generations: adopt it
+                shutil.copyfile(self.path, new)
+            try:
+                con = duckdb.connect(str(new))
+            except duckdb.Error as exc:
+                new.unlink(missing_ok=True)
+                raise WarehouseError(f"cannot write the warehouse {self.path}: {exc}") from exc
+            try:
+                migrate(con)
+                yield con
+                con.execute("CHECKPOINT")
+            except BaseException:
+                con.close()
+                new.unlink(missing_ok=True)
+                Path(f"{new}.wal").unlink(missing_ok=True)
+                raise
+            con.close()
+            self._swap(new)
+
+    def ensure(
+        self,
+        is_ready: Callable[[duckdb.DuckDBPyConnection], bool],
+        make_ready: Callable[[duckdb.DuckDBPyConnection], object],
+    ) -> bool:
+        """Run ``make_ready`` in a write when ``is_ready`` is false; True when it wrote."""
+        con = self.read()
+        try:
+            if is_ready(con):
+                return False
+        finally:
+            if self.shared:
+                con.close()
+        with self.write() as w:
+            if not is_ready(w):  # another writer may have done it while we waited
+                make_ready(w)
+        return True
+
+    def _make_folder(self) -> None:
+        try:
+            self.generations.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseError(
+                f"cannot create the folder of the warehouse {self.path}: {exc.strerror}; "
+                "choose another place with --warehouse PATH or MIGDIP_WAREHOUSE"
+            ) from exc
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        lock_path = self.path.parent / f"{self.path.name}.lock"
+        with lock_path.open("a") as fh:
+            deadline = time.monotonic() + LOCK_WAIT_SECONDS
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise WarehouseError(
+                            f"another process has been writing the warehouse {self.path} for "
+                            f"over {LOCK_WAIT_SECONDS:.0f} s; try again when it has finished"
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _swap(self, new: Path) -> None:
+        _fsync(new)
+        link = self.path.parent / f".{self.path.name}.{os.getpid()}.link"
+        link.unlink(missing_ok=True)
+        os.symlink(os.path.relpath(new, self.path.parent), link)
+        os.replace(link, self.path)  # atomic: readers see the old or the new generation
+        _fsync(self.path.parent)
+        old = sorted(p for p in self.generations.glob("*.duckdb") if p != new)
+        for stale in old[: max(len(old) - (KEEP_GENERATIONS - 1), 0)]:
+            stale.unlink(missing_ok=True)  # open readers keep their copy until they close
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

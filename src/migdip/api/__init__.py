@@ -12,6 +12,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 
 from migdip import __version__
 from migdip.api import envelope, v1_atlas, v1_flows, v1_models, v1_states
@@ -19,7 +21,12 @@ from migdip.api.envelope import Envelope, ok
 from migdip.api.middleware import BodyLimit, ResponseCache
 from migdip.api.state import Settings, State
 
-__all__ = ["Settings", "create_app"]
+__all__ = ["Settings", "app_from_env", "create_app"]
+
+
+def app_from_env() -> FastAPI:
+    """The app with settings from the environment (each worker of ``migdip serve --workers``)."""
+    return create_app(Settings.from_env())
 
 
 def create_app(settings: Settings | None = None, state: State | None = None) -> FastAPI:
@@ -36,7 +43,7 @@ def create_app(settings: Settings | None = None, state: State | None = None) -> 
         version=__version__,
         description="Migration diplomacy: the Atlas, indicators from real data, flows, bargaining.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served below from the package's own Swagger UI files (works offline)
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -59,6 +66,19 @@ def create_app(settings: Settings | None = None, state: State | None = None) -> 
     from migdip.web import mount
 
     mount(app)
-    app.add_middleware(ResponseCache, entries=settings.cache_entries)
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="migdip API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+        )
+
+    app.add_middleware(
+        ResponseCache, entries=settings.cache_entries, max_bytes=settings.cache_bytes
+    )
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

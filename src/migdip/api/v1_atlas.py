@@ -105,8 +105,9 @@ def record(record_id: Annotated[str, PathParam(max_length=120)], con: Con) -> An
     dependencies=[Token],
     summary="Propose a record (token)",
 )
-def propose(request: Request, con: Con, body: Annotated[dict[str, Any], Body()]) -> Any:
-    return ok(save_record(con, body, state(request).records))
+def propose(request: Request, body: Annotated[dict[str, Any], Body()]) -> Any:
+    s = state(request)
+    return ok(save_record(s.warehouse, body, s.records))
 
 
 @router.put(
@@ -118,10 +119,10 @@ def propose(request: Request, con: Con, body: Annotated[dict[str, Any], Body()])
 def edit(
     record_id: Annotated[str, PathParam(max_length=120)],
     request: Request,
-    con: Con,
     body: Annotated[dict[str, Any], Body()],
 ) -> Any:
-    return ok(save_record(con, body, state(request).records, replace=record_id))
+    s = state(request)
+    return ok(save_record(s.warehouse, body, s.records, replace=record_id))
 
 
 @router.get("/stats", response_model=Envelope, summary="Counts by facet")

@@ -28,9 +28,9 @@ from migdip.atlas.query import (
     stats,
     timeline,
 )
-from migdip.atlas.store import AtlasInvalid, BuildResult, build_atlas, ensure_atlas, load_atlas
+from migdip.atlas.store import AtlasInvalid, BuildResult, build_atlas, is_current, load_atlas
 from migdip.atlas.validate import Problem, Report, validate_records
-from migdip.warehouse import open_warehouse
+from migdip.warehouse import Warehouse
 
 __all__ = [
     "Atlas",
@@ -48,22 +48,42 @@ __all__ = [
 
 
 class Atlas:
-    """The Atlas on a warehouse: built on first use, rebuilt when the record files change."""
+    """The Atlas on a warehouse: built on first use, rebuilt when the record files change.
+
+    Reads go through a read-only connection, so other processes can use the warehouse at the
+    same time; a (re)build is one write of the shared warehouse (see :class:`Warehouse`).
+    """
 
     def __init__(
         self,
-        warehouse: Path | str | None = None,
+        warehouse: Path | str | Warehouse | None = None,
         records: Path | str | None = None,
         con: duckdb.DuckDBPyConnection | None = None,
         auto_build: bool = True,
     ) -> None:
         self.records = Path(records) if records is not None else None
-        self.con = con if con is not None else open_warehouse(warehouse)
+        if con is not None:
+            self.warehouse = Warehouse.of(con)
+        elif isinstance(warehouse, Warehouse):
+            self.warehouse = warehouse
+        else:
+            self.warehouse = Warehouse(warehouse)
         if auto_build:
-            ensure_atlas(self.con, self.records)
+            self.warehouse.ensure(
+                lambda c: is_current(c, self.records), lambda c: build_atlas(c, self.records)
+            )
+        self.con = con if con is not None else self.warehouse.read()
 
     def rebuild(self) -> BuildResult:
-        return build_atlas(self.con, self.records)
+        with self.warehouse.write() as w:
+            result = build_atlas(w, self.records)
+        self._reopen()
+        return result
+
+    def _reopen(self) -> None:
+        if self.warehouse.shared:
+            self.con.close()
+            self.con = self.warehouse.read()
 
     def search(
         self,

@@ -1,9 +1,10 @@
 """Propose or edit one curated record: the same validation as files, then all or nothing.
 
 ``save_record`` checks the record as ``migdip atlas validate`` checks a file, writes it as YAML to
-``<records>/<year>/<id>.yaml`` atomically, and rebuilds the Atlas in one transaction. If the
-rebuild finds an error across records (a duplicate id, say), the file is put back as it was
-(or removed if it is new) and nothing changes in the warehouse. One writer at a time.
+``<records>/<year>/<id>.yaml`` atomically, and rebuilds the Atlas in one write of the warehouse.
+If the rebuild finds an error across records (a duplicate id, say), the file is put back as it
+was (or removed if it is new) and nothing changes in the warehouse. One writer at a time, across
+processes too: the file edit happens under the warehouse's write lock.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import yaml
 from pydantic import ValidationError
 
@@ -23,6 +23,7 @@ from migdip.atlas.validate import Report, _pydantic_problems, record_files, reco
 from migdip.atomic import write_bytes, write_text
 from migdip.errors import InputError, MigdipError, NotFoundError
 from migdip.paths import records_dir
+from migdip.warehouse import Warehouse
 
 _LOCK = threading.Lock()
 
@@ -73,7 +74,7 @@ def find_file(root: Path, record_id: str) -> Path | None:
 
 
 def save_record(
-    con: duckdb.DuckDBPyConnection,
+    warehouse: Warehouse,
     data: dict[str, Any],
     root: Path | None = None,
     replace: str | None = None,
@@ -90,7 +91,7 @@ def save_record(
             f"id {record.id!r} differs from the record being edited {replace!r}; "
             "accepted: the same id (ids are permanent)"
         )
-    with _LOCK:
+    with _LOCK, warehouse.write() as con:
         existing = find_file(root, record.id)
         if replace is None and existing is not None:
             raise RecordExists(

@@ -10,8 +10,9 @@ from rich.table import Table
 
 from migdip.atlas import Atlas
 from migdip.cli.common import JsonOpt, RecordsOpt, WarehouseOpt, console, emit_json, handle_errors
-from migdip.data.ingest import ensure_datasets
+from migdip.data.ingest import with_datasets
 from migdip.flows.impact import FRONTEX_ROUTE, evaluate, plot, public, write_back
+from migdip.warehouse import Warehouse
 
 
 def _pct(value: Any) -> str:
@@ -37,8 +38,9 @@ def impact_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Estimate a deal's effect on Frontex detections, with intervals and diagnostics."""
-    atlas = Atlas(warehouse=warehouse, records=records)
-    ensure_datasets(atlas.con)
+    wh = Warehouse(warehouse)
+    atlas = Atlas(warehouse=wh, records=records)
+    atlas.con = with_datasets(wh)
     result = evaluate(atlas.con, record_id, pre, post, seed)
     payload = public(result)
     if out is not None:

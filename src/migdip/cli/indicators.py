@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from migdip.atlas import Atlas
 from migdip.atomic import atomic_path
 from migdip.cli.common import (
     JsonOpt,
@@ -20,6 +21,7 @@ from migdip.cli.common import (
 from migdip.indicators import DEFAULT_YEAR, Indicators
 from migdip.indicators.catalogue import indicators, render_markdown
 from migdip.profile import country_profile
+from migdip.warehouse import Warehouse
 
 app = typer.Typer(help="The indicator catalogue and all-pairs tables.")
 Year = Annotated[int, typer.Option("--year", help="Year (sources use their latest year <= it).")]
@@ -98,7 +100,9 @@ def country_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """A country: position over time, top corridors, hosting, remittances, Atlas records."""
-    ind = Indicators(warehouse)
+    wh = Warehouse(warehouse)
+    Atlas(warehouse=wh).close()  # builds the Atlas if the warehouse has none yet
+    ind = Indicators(wh)
     profile = country_profile(ind.con, code)
     if as_json:
         emit_json(profile)

@@ -10,8 +10,8 @@ from rich.table import Table
 from migdip.bargaining.coupling import negotiate, play
 from migdip.bargaining.model import Terms, check_issues
 from migdip.cli.common import JsonOpt, WarehouseOpt, console, emit_json, handle_errors
-from migdip.data.ingest import ensure_datasets
-from migdip.warehouse import open_warehouse
+from migdip.data.ingest import with_datasets
+from migdip.warehouse import Warehouse
 
 
 @handle_errors
@@ -44,8 +44,7 @@ def negotiate_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Each side's stakes and their sources, the deal space and the Nash agreement."""
-    con = open_warehouse(warehouse)
-    ensure_datasets(con)
+    con = with_datasets(Warehouse(warehouse))
     if periods > 1:
         history = play(con, destination, partner, year, periods)
         if as_json:
@@ -163,8 +162,7 @@ def labour_cmd(
             bans[name] = float(floor)
         except ValueError:
             raise InputError(f"--ban {item!r}; accepted: DEST=FLOOR, e.g. KWT=0.5") from None
-    con = open_warehouse(warehouse)
-    ensure_datasets(con)
+    con = with_datasets(Warehouse(warehouse))
     out = project(
         con,
         origin,

@@ -22,14 +22,20 @@ def serve_cmd(
     ] = None,
     max_jobs: Annotated[int, typer.Option(help="Jobs running at once.", min=1)] = 2,
     max_job_seconds: Annotated[float, typer.Option(help="A job's longest run (s).", min=1)] = 600.0,
+    workers: Annotated[
+        int, typer.Option(help="Server processes sharing the port and the warehouse.", min=1)
+    ] = 1,
     warehouse: WarehouseOpt = None,
     records: RecordsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Build the warehouse if needed, then serve the API (/api/v1) and the dashboard (/)."""
+    import os
+
     import uvicorn
 
     from migdip.api import Settings, create_app
+    from migdip.api.state import State
 
     kwargs = {"token": token} if token else {}
     settings = Settings(
@@ -39,9 +45,9 @@ def serve_cmd(
         max_job_seconds=max_job_seconds,
         **kwargs,  # type: ignore[arg-type]
     )
-    if not as_json:
-        console.print("Preparing the warehouse (the first run ingests the bundled data)...")
-    app = create_app(settings)
+    state = State(settings)  # builds or updates the warehouse once, before any worker starts
+    if not as_json and state.prepared:
+        console.print("Prepared the warehouse (bundled data ingested, Atlas built).")
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     info = {
         "dashboard": f"http://{shown}:{port}/",
@@ -57,4 +63,16 @@ def serve_cmd(
         console.print(f"API: {info['api']} (documentation: {info['docs']})")
         console.print(f"Token for writes and jobs: {settings.token}")
         console.print("Press Ctrl+C to stop.")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(settings, state), host=host, port=port, log_level="warning")
+        return
+    state.close()
+    os.environ.update(settings.to_env())
+    uvicorn.run(
+        "migdip.api:app_from_env",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+    )

@@ -10,7 +10,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from migdip.cli.common import JsonOpt, WarehouseOpt, console, emit_json, handle_errors
-from migdip.data.ingest import ensure_datasets
+from migdip.data.ingest import with_datasets
 from migdip.flows.flee_run import evaluate_case
 from migdip.flows.route_scenario import (
     backtest_scenario,
@@ -20,7 +20,7 @@ from migdip.flows.route_scenario import (
 )
 from migdip.flows.runner import run_scenario, save_to_warehouse, write_parquet
 from migdip.flows.scenario import load_scenario
-from migdip.warehouse import open_warehouse
+from migdip.warehouse import Warehouse
 
 app = typer.Typer(help="Simulate flows: Flee-format cases and scenario files.")
 
@@ -94,7 +94,8 @@ def run_cmd(
     if parquet is not None:
         summary["parquet_rows"] = write_parquet(outcome, parquet)
     if save:
-        summary["run_id"] = save_to_warehouse(open_warehouse(warehouse), outcome)
+        with Warehouse(warehouse).write() as w:
+            summary["run_id"] = save_to_warehouse(w, outcome)
     if as_json:
         emit_json(summary)
         return
@@ -124,8 +125,7 @@ def _route_model(
     path: Path, runs: int | None, seed: int | None, warehouse: Path | None, as_json: bool
 ) -> None:
     spec = load_route_scenario(path)
-    con = open_warehouse(warehouse)
-    ensure_datasets(con)
+    con = with_datasets(Warehouse(warehouse))
     out = run_route_scenario(spec, path.parent, con, runs, seed)
     if as_json:
         emit_json(out)
@@ -162,8 +162,7 @@ def backtest_cmd(
 ) -> None:
     """Rolling-origin backtest of a route system: MASE per route and horizon."""
     spec = load_route_scenario(scenario)
-    con = open_warehouse(warehouse)
-    ensure_datasets(con)
+    con = with_datasets(Warehouse(warehouse))
     out = backtest_scenario(spec, scenario.parent, con)
     if as_json:
         emit_json(out)
@@ -185,8 +184,7 @@ def _negotiation(path: Path, warehouse: Path | None, as_json: bool) -> None:
     from migdip.cli.negotiate import print_periods
 
     spec = load_negotiation(path)
-    con = open_warehouse(warehouse)
-    ensure_datasets(con)
+    con = with_datasets(Warehouse(warehouse))
     out = run_negotiation(con, spec)
     if as_json:
         emit_json(out)

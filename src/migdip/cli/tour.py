@@ -11,7 +11,7 @@ from migdip.atlas import Atlas
 from migdip.cli.common import JsonOpt, RecordsOpt, WarehouseOpt, console, emit_json, handle_errors
 from migdip.paths import default_warehouse_path
 from migdip.tour import Tour, run_tour
-from migdip.warehouse import applied_migrations, open_warehouse
+from migdip.warehouse import Warehouse, applied_migrations
 
 
 @handle_errors
@@ -62,7 +62,7 @@ def tour_cmd(
 @handle_errors
 def migrations_cmd(warehouse: WarehouseOpt = None, as_json: JsonOpt = False) -> None:
     """List the schema migrations applied to the warehouse."""
-    con = open_warehouse(warehouse)
+    con = Warehouse(warehouse).read()
     names = applied_migrations(con)
     if as_json:
         emit_json({"warehouse": str(warehouse or default_warehouse_path()), "migrations": names})

@@ -17,20 +17,26 @@ from typing import Any
 
 import duckdb
 
-from migdip.data.ingest import ensure_datasets
+from migdip.data.ingest import ensure_datasets, with_datasets
 from migdip.indicators.compute import DEFAULT_YEAR, pair_table, prepare, state_table
 from migdip.indicators.profiles import country, dyad, leverage_over
-from migdip.warehouse import open_warehouse
+from migdip.warehouse import Warehouse
 
 __all__ = ["DEFAULT_YEAR", "Indicators"]
 
 
 class Indicators:
     def __init__(
-        self, warehouse: Path | str | None = None, con: duckdb.DuckDBPyConnection | None = None
+        self,
+        warehouse: Path | str | Warehouse | None = None,
+        con: duckdb.DuckDBPyConnection | None = None,
     ) -> None:
-        self.con = con if con is not None else open_warehouse(warehouse)
-        ensure_datasets(self.con)
+        if con is not None:
+            ensure_datasets(con)
+            self.con = con
+            return
+        wh = warehouse if isinstance(warehouse, Warehouse) else Warehouse(warehouse)
+        self.con = with_datasets(wh)
 
     def dyad(self, a: str, b: str, year: int = DEFAULT_YEAR) -> dict[str, Any]:
         return dyad(self.con, a, b, year)
