@@ -10,8 +10,9 @@ import duckdb
 import pytest
 
 from migdip.data.csvload import LoadError
-from migdip.data.ingest import ingest, list_datasets
+from migdip.data.ingest import ShrinkRefused, ingest, list_datasets
 from migdip.data.registry import DATASETS
+from migdip.errors import InputError
 from migdip.paths import data_dir
 from migdip.warehouse import open_warehouse
 
@@ -42,12 +43,93 @@ def test_bundled_ingest_records_provenance(con: duckdb.DuckDBPyConnection) -> No
     assert row["ingested_at"] is not None
 
 
-def test_reingest_replaces_the_dataset(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_a_much_smaller_file_replaces_a_dataset_only_when_asked(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
     small = tmp_path / "small.csv"
     small.write_text("".join(_lines("unhcr_population", 101)), encoding="utf-8")
-    result = ingest(con, "unhcr_population", small)
+    before = _state(con)
+    with pytest.raises(ShrinkRefused, match=r"holds 100 rows where the warehouse holds 138,893"):
+        ingest(con, "unhcr_population", small)
+    assert _state(con) == before
+    result = ingest(con, "unhcr_population", small, replace=True)
     assert result.rows == 100
     assert con.execute("SELECT count(*) FROM unhcr_population").fetchone() == (100,)
+
+
+def _population_file(tmp_path: Path, rows: list[str]) -> Path:
+    header = _lines("unhcr_population", 1)[0]
+    columns = header.strip().split(",")
+    path = tmp_path / "rows.csv"
+    lines = []
+    for row in rows:
+        values = dict(zip(("year", "coo_iso", "coa_iso", "refugees"), row.split(","), strict=True))
+        lines.append(",".join(values.get(c, "") for c in columns))
+    path.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_every_rule_breach_is_reported_at_once(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """Negative counts, 1e308, inf, NaN, year 20200 and a repeated key: all in one report."""
+    path = _population_file(
+        tmp_path,
+        [
+            "2020,SYR,TUR,-5",  # line 2: negative count
+            "2020,AFG,PAK,1e308",  # line 3: not a plausible count
+            "2020,IRQ,JOR,inf",  # line 4: not finite
+            "2020,SOM,KEN,NaN",  # line 5: not finite
+            "20200,ERI,ETH,10",  # line 6: implausible year
+            "2019,SYR,LBN,10",
+            "2019,SYR,LBN,12",  # line 8: repeated key
+        ],
+    )
+    before = _state(con)
+    with pytest.raises(LoadError) as info:
+        ingest(con, "unhcr_population", path, replace=True)
+    assert _state(con) == before  # nothing ingested
+    text = str(info.value)
+    assert "line 4, column 'refugees': value 'inf' is not accepted; accepted: finite" in text
+    assert "line 5, column 'refugees': value 'NaN' is not accepted" in text
+    # the parse finds the non-finite cells first; with them fixed, the rules find the rest
+    path = _population_file(
+        tmp_path,
+        [
+            "2020,SYR,TUR,-5",
+            "2020,AFG,PAK,1e308",
+            "2021,IRQ,JOR,1",
+            "2021,SOM,KEN,2",
+            "20200,ERI,ETH,10",
+            "2019,SYR,LBN,10",
+            "2019,SYR,LBN,12",
+        ],
+    )
+    with pytest.raises(LoadError) as info:
+        ingest(con, "unhcr_population", path, replace=True)
+    found = {(p.line, p.column) for p in info.value.problems}
+    assert found == {(2, "refugees"), (3, "refugees"), (6, "year"), (8, "year,origin,asylum")}
+    text = str(info.value)
+    assert "line 2, column 'refugees': value '-5.0' is not accepted; accepted: counts" in text
+    assert "line 6, column 'year': value '20200' is not accepted; accepted: years from 1900" in text
+    assert "one row per year, origin, asylum (this key is repeated)" in text
+    assert _state(con) == before
+
+
+def test_a_folder_given_as_a_file_is_a_clear_error(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    with pytest.raises(InputError, match="is a folder; accepted: a file of the dataset"):
+        ingest(con, "unhcr_population", tmp_path)
+
+
+@pytest.mark.parametrize("dataset_id", sorted(DATASETS))
+def test_bundled_data_follow_their_rules(
+    data_con: duckdb.DuckDBPyConnection, dataset_id: str
+) -> None:
+    """The rules are not so strict that the publishers' own files break them."""
+    row = data_con.execute("SELECT rows FROM datasets WHERE id = ?", [dataset_id]).fetchone()
+    assert row is not None and row[0] > 0
 
 
 @pytest.mark.parametrize(
@@ -64,7 +146,7 @@ def test_reingest_replaces_the_dataset(con: duckdb.DuckDBPyConnection, tmp_path:
         ),
         (
             "bad_number",
-            "line 4, column 'refugees': value 'many' is not accepted; accepted: numbers",
+            "line 4, column 'refugees': value 'many' is not accepted; accepted: finite numbers",
         ),
         ("truncated_csv", "cannot be read as CSV"),
         ("empty", "the file is empty"),
@@ -125,7 +207,7 @@ def test_refugee_data_finder_csv_with_notes(con: duckdb.DuckDBPyConnection, tmp_
         '2024,"Unknown","UNK","Germany","DEU",10,-,-,-,-,-,-\n'
     )
     path.write_text(notes + header + rows, encoding="utf-8")
-    result = ingest(con, "unhcr_population", path)
+    result = ingest(con, "unhcr_population", path, replace=True)
     assert result.rows == 2 and "Refugee Data Finder download CSV" in result.format
     got = con.execute(
         "SELECT refugees, asylum_seekers, idps FROM unhcr_population WHERE origin = 'SYR'"
@@ -168,7 +250,7 @@ def test_unhcr_api_json(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
         },
     ]
     path.write_text(json.dumps({"page": 1, "items": items}), encoding="utf-8")
-    assert ingest(con, "unhcr_population", path).rows == 2
+    assert ingest(con, "unhcr_population", path, replace=True).rows == 2
     bad = tmp_path / "bad.json"
     bad.write_text('{"items": [', encoding="utf-8")
     with pytest.raises(LoadError, match="not valid JSON"):

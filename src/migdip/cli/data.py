@@ -10,8 +10,8 @@ from rich.table import Table
 
 from migdip.cli.common import JsonOpt, WarehouseOpt, console, emit_json, handle_errors
 from migdip.data.codes import special_codes
-from migdip.data.ingest import ensure_datasets, ingest, list_datasets
-from migdip.warehouse import open_warehouse
+from migdip.data.ingest import ingest, list_datasets, with_datasets
+from migdip.warehouse import Warehouse
 
 app = typer.Typer(help="Datasets: provenance, ingest newer official files, code tables.")
 
@@ -20,8 +20,7 @@ app = typer.Typer(help="Datasets: provenance, ingest newer official files, code 
 @handle_errors
 def list_cmd(warehouse: WarehouseOpt = None, as_json: JsonOpt = False) -> None:
     """The provenance table: publisher, version, licence, coverage, rows, checksum, ingested."""
-    con = open_warehouse(warehouse)
-    ensure_datasets(con)
+    con = with_datasets(Warehouse(warehouse))
     rows = list_datasets(con)
     if as_json:
         emit_json(rows)
@@ -59,12 +58,16 @@ def ingest_cmd(
     file: Annotated[
         Path | None, typer.Argument(help="A newer official file (default: the bundled one).")
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(help="Allow a file with far fewer rows than the dataset held to replace it."),
+    ] = False,
     warehouse: WarehouseOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Replace one dataset from a file, atomically: all of it or nothing."""
-    con = open_warehouse(warehouse)
-    result = ingest(con, dataset, file)
+    with Warehouse(warehouse).write() as con:
+        result = ingest(con, dataset, file, replace=replace)
     if as_json:
         emit_json(result.as_dict())
     else:

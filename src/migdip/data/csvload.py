@@ -23,7 +23,51 @@ from migdip.errors import InputError
 
 
 class LoadError(InputError):
-    """A dataset file cannot be read: the message names file, line, column, value and fix."""
+    """A dataset file cannot be read: the message names file, line, column, value and fix.
+
+    ``problems`` holds every bad cell found (file, line, column, value, accepted), not only the
+    first; the message shows the first ``SHOWN`` of them.
+    """
+
+    SHOWN = 20
+
+    def __init__(self, message: str, problems: list[CellProblem] | None = None) -> None:
+        self.problems = problems or []
+        if self.problems:
+            lines = [str(p) for p in self.problems[: self.SHOWN]]
+            more = len(self.problems) - len(lines)
+            message += "\n" + "\n".join(lines) + (f"\n... and {more} more" if more > 0 else "")
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    file: str
+    line: int | None
+    column: str
+    value: str
+    accepted: str
+    where: str = ""  # for files without lines (workbooks): the row's key values
+
+    def __str__(self) -> str:
+        at = f"line {self.line}" if self.line is not None else self.where
+        return (
+            f"{self.file}, {at}, column {self.column!r}: value {self.value!r} is not accepted; "
+            f"accepted: {self.accepted}"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "value": self.value,
+            "accepted": self.accepted,
+            "where": self.where,
+        }
+
+
+PER_COLUMN = 100  # bad cells reported per column at most (the count says how many in all)
 
 
 @dataclass(frozen=True)
@@ -37,7 +81,7 @@ class Col:
 
 ACCEPTED = {
     "int": "whole numbers (e.g. 2015 or 2015.0)",
-    "float": "numbers (e.g. 1234.5)",
+    "float": "finite numbers (e.g. 1234.5; not inf or NaN)",
     "month": "months as YYYY-MM",
     "date": "dates as YYYY-MM-DD",
     "flag": "0 or 1",
@@ -137,9 +181,10 @@ def _bad_condition(col: Col) -> str:
     v = f"trim(r.{_q(col.source)})"
     if col.kind == "int":
         number = f"TRY_CAST({v} AS DOUBLE)"
-        return f"({number} IS NULL OR {number} <> floor({number}))"
+        return f"({number} IS NULL OR isinf({number}) OR {number} <> floor({number}))"
     if col.kind == "float":
-        return f"TRY_CAST({v} AS DOUBLE) IS NULL"
+        number = f"TRY_CAST({v} AS DOUBLE)"
+        return f"({number} IS NULL OR isnan({number}) OR isinf({number}))"
     if col.kind == "month":
         return f"NOT regexp_full_match({v}, '[0-9]{{4}}-(0[1-9]|1[0-2])')"
     if col.kind == "date":
@@ -204,33 +249,38 @@ def stage_csv(
     if not rows or rows[0] == 0:
         raise LoadError(f"{path}: the file has a header but no rows")
     first_line = header_line + 2  # 1-based line of the first data row
+    problems: list[CellProblem] = []
     for col in fmt.columns:
-        missing = con.execute(
-            f"SELECT _row FROM _raw r WHERE r.{_q(col.source)} IS NULL ORDER BY _row LIMIT 1"
-        ).fetchone()
-        if missing and col.required:
-            raise LoadError(
-                f"{path}, line {missing[0] + first_line - 1}, column {col.source!r}: "
-                "empty value; this column is required"
-            )
-        bad = con.execute(
+        if col.required:
+            for (row,) in con.execute(
+                f"SELECT _row FROM _raw r WHERE r.{_q(col.source)} IS NULL ORDER BY _row "
+                f"LIMIT {PER_COLUMN}"
+            ).fetchall():
+                problems.append(
+                    CellProblem(
+                        str(path), row + first_line - 1, col.source, "", "a value (required)"
+                    )
+                )
+        accepted = (
+            f"a country code of the {col.system} system or a special code listed in "
+            "special_codes.csv"
+            if col.kind in ("code", "codes")
+            else ACCEPTED[col.kind]
+        )
+        for row, value in con.execute(
             f"SELECT _row, r.{_q(col.source)} FROM _raw r WHERE r.{_q(col.source)} IS NOT NULL "
-            f"AND {_bad_condition(col)} ORDER BY _row LIMIT 1"
-        ).fetchone()
-        if bad:
-            accepted = (
-                f"a country code of the {col.system} system or a special code listed in "
-                "special_codes.csv"
-                if col.kind in ("code", "codes")
-                else ACCEPTED[col.kind]
+            f"AND {_bad_condition(col)} ORDER BY _row LIMIT {PER_COLUMN}"
+        ).fetchall():
+            problems.append(
+                CellProblem(str(path), row + first_line - 1, col.source, value, accepted)
             )
-            raise LoadError(
-                f"{path}, line {bad[0] + first_line - 1}, column {col.source!r}: value {bad[1]!r} "
-                f"is not accepted; accepted: {accepted}"
-            )
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column))
+        raise LoadError(f"{path}: {len(problems)} bad value(s); nothing was ingested", problems)
     select = ", ".join(
         [f"{_value_sql(c)}::{SQL_TYPES[c.kind]} AS {_q(c.target)}" for c in fmt.columns]
         + [f"{expr} AS {_q(name)}" for name, expr in fmt.extra.items()]
+        + [f"r._row + {first_line - 1} AS _line"]
     )
     maps = "".join(
         f", (SELECT map_from_entries(list(struct_pack(k := code, v := target))) AS m "

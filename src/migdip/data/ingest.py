@@ -16,7 +16,9 @@ from typing import Any
 import duckdb
 
 from migdip.data.registry import DATASETS, Dataset, dataset
-from migdip.warehouse import transaction
+from migdip.data.rules import check
+from migdip.errors import InputError
+from migdip.warehouse import Warehouse, transaction
 
 
 @dataclass(frozen=True)
@@ -40,16 +42,45 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+SHRINK_LIMIT = 0.5  # a new file with fewer than half the rows needs replace=True
+
+
+class ShrinkRefused(InputError):
+    """A much smaller file would replace a dataset: refused unless asked (``--replace``)."""
+
+
 def ingest(
-    con: duckdb.DuckDBPyConnection, dataset_id: str, path: Path | str | None = None
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    path: Path | str | None = None,
+    replace: bool = False,
 ) -> IngestResult:
-    """Read ``path`` (default: the bundled file) into the dataset's table, all or nothing."""
+    """Read ``path`` (default: the bundled file) into the dataset's table, all or nothing.
+
+    The file is parsed and checked against the dataset's rules first (every problem reported at
+    once). A file with fewer than half the rows the warehouse holds is refused unless
+    ``replace`` is true: a partial download should not silently replace a whole dataset.
+    """
     spec: Dataset = dataset(dataset_id)
     source = Path(path) if path is not None else spec.bundled
+    if source.is_dir():
+        raise InputError(
+            f"{source} is a folder; accepted: a file of the dataset {spec.id} "
+            f"({'; '.join(spec.formats)})"
+        )
     fmt = spec.stage(con, source)
+    check(con, spec.rules, source)
     columns = ", ".join(spec.columns)
     stats = con.execute(f"SELECT count(*), {spec.coverage_sql} FROM _staged").fetchone()
     rows, coverage = (int(stats[0]), str(stats[1])) if stats else (0, "")
+    held = con.execute(f"SELECT count(*) FROM {spec.table}").fetchone()
+    if not replace and held and held[0] and rows < SHRINK_LIMIT * held[0]:
+        con.execute("DROP TABLE IF EXISTS _staged")
+        raise ShrinkRefused(
+            f"{source} holds {rows:,} rows where the warehouse holds {held[0]:,} for {spec.id}; "
+            "a file this much smaller is refused (a partial download?). To replace the dataset "
+            "with it anyway, ask for it: `migdip data ingest --replace`"
+        )
     checksum = sha256(source)
     with transaction(con):
         con.execute(f"DELETE FROM {spec.table}")
@@ -84,6 +115,12 @@ def missing_datasets(con: duckdb.DuckDBPyConnection) -> list[str]:
 def ensure_datasets(con: duckdb.DuckDBPyConnection) -> list[IngestResult]:
     """Ingest every bundled dataset the warehouse does not hold yet (first use)."""
     return [ingest(con, d) for d in missing_datasets(con)]
+
+
+def with_datasets(wh: Warehouse) -> duckdb.DuckDBPyConnection:
+    """A read connection to ``wh`` once every bundled dataset is in (ingested on first use)."""
+    wh.ensure(lambda c: not missing_datasets(c), ensure_datasets)
+    return wh.read()
 
 
 def list_datasets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

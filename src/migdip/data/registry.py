@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from migdip.data.csvload import Col, CsvFormat, stage_csv
+from migdip.data.rules import Rules
 from migdip.data.wbxlsx import stage_matrix
 from migdip.errors import NotFoundError
 from migdip.paths import data_dir
@@ -35,6 +36,7 @@ class Dataset:
     columns: tuple[str, ...]
     coverage_sql: str = "''"  # an SQL expression over _staged describing its coverage
     formats: tuple[str, ...] = field(default_factory=tuple)
+    rules: Rules = field(default_factory=Rules)
 
     @property
     def bundled(self) -> Path:
@@ -226,7 +228,15 @@ GDIDATA = "iom/gdidata @ c9e4cc69"
 MIGSCEN = "hbenveniste/mig-scenarios @ 38feb367"
 
 
-def _unhcr(id_: str, title: str, file: str, cols: tuple[str, ...], *formats: CsvFormat) -> Dataset:
+def _unhcr(
+    id_: str,
+    title: str,
+    file: str,
+    cols: tuple[str, ...],
+    key: tuple[str, ...],
+    *formats: CsvFormat,
+) -> Dataset:
+    counts = tuple(c for c in cols if c not in key)
     return Dataset(
         id_,
         id_,
@@ -240,8 +250,11 @@ def _unhcr(id_: str, title: str, file: str, cols: tuple[str, ...], *formats: Csv
         cols,
         _years(),
         tuple(f.name for f in formats),
+        Rules(counts=counts, years=("year",), unique=key),
     )
 
+
+UNHCR_KEY = ("year", "origin", "asylum")
 
 DATASETS: dict[str, Dataset] = {
     d.id: d
@@ -269,12 +282,18 @@ DATASETS: dict[str, Dataset] = {
             ),
             _years(),
             (UNDESA.name,),
+            Rules(
+                counts=("migrants",),
+                years=("year",),
+                unique=("destination", "year", "origin", "sex"),
+            ),
         ),
         _unhcr(
             "unhcr_population",
             "Refugee Data Finder: population figures by origin and asylum",
             "unhcr_population.csv.gz",
             ("year", "origin", "asylum", *POPULATION_VALUES),
+            UNHCR_KEY,
             UNHCR_POPULATION_API,
             UNHCR_POPULATION_RDF,
         ),
@@ -283,6 +302,7 @@ DATASETS: dict[str, Dataset] = {
             "Refugee Data Finder: durable solutions",
             "unhcr_solutions.csv.gz",
             ("year", "origin", "asylum", *SOLUTIONS_VALUES),
+            UNHCR_KEY,
             _unhcr_api("solutions", SOLUTIONS_VALUES),
         ),
         _unhcr(
@@ -290,6 +310,7 @@ DATASETS: dict[str, Dataset] = {
             "Refugee Data Finder: new displacement flows",
             "unhcr_flows.csv.gz",
             ("year", "origin", "asylum", *FLOWS_VALUES),
+            UNHCR_KEY,
             _unhcr_api("flows", FLOWS_VALUES),
         ),
         _unhcr(
@@ -306,6 +327,7 @@ DATASETS: dict[str, Dataset] = {
                 "app_pc",
                 "applied",
             ),
+            (*UNHCR_KEY, "procedure_type", "app_type", "dec_level", "app_pc"),
             APPLICATIONS,
         ),
         _unhcr(
@@ -325,6 +347,7 @@ DATASETS: dict[str, Dataset] = {
                 "dec_closed",
                 "dec_total",
             ),
+            (*UNHCR_KEY, "procedure_type", "dec_level", "dec_pc"),
             DECISIONS,
         ),
         Dataset(
@@ -340,6 +363,7 @@ DATASETS: dict[str, Dataset] = {
             ("iso3", "unhcr_code", "name", "unhcr_region"),
             "count(*)::VARCHAR || ' codes'",
             (UNHCR_COUNTRIES.name,),
+            Rules(unique=("unhcr_code",)),
         ),
         Dataset(
             "wdi",
@@ -354,6 +378,7 @@ DATASETS: dict[str, Dataset] = {
             ("iso3", "indicator", "year", "value"),
             _years(),
             (WDI.name,),
+            Rules(years=("year",), finite=("value",), unique=("iso3", "indicator", "year")),
         ),
         Dataset(
             "wb_remittances",
@@ -368,6 +393,7 @@ DATASETS: dict[str, Dataset] = {
             ("sender", "receiver", "year", "usd_millions"),
             "'2017'",
             ("World Bank bilateral remittance matrix workbook (receiving across, sending down)",),
+            Rules(ranges={"usd_millions": (0.0, 1e7)}, unique=("sender", "receiver", "year")),
         ),
         Dataset(
             "wb_migrant_stock",
@@ -382,6 +408,7 @@ DATASETS: dict[str, Dataset] = {
             ("origin", "destination", "year", "migrants"),
             "'2017'",
             ("World Bank bilateral migration matrix workbook (destination across, origin down)",),
+            Rules(counts=("migrants",), unique=("origin", "destination", "year")),
         ),
         Dataset(
             "frontex_detections",
@@ -396,6 +423,11 @@ DATASETS: dict[str, Dataset] = {
             ("route", "border_type", "nationality", "month", "detections"),
             _years("month"),
             (FRONTEX.name,),
+            Rules(
+                counts=("detections",),
+                months=("month",),
+                unique=("route", "border_type", "nationality", "month"),
+            ),
         ),
         Dataset(
             "iom_missing_migrants",
@@ -422,6 +454,12 @@ DATASETS: dict[str, Dataset] = {
             ),
             _years("date"),
             (IOM.name,),
+            Rules(
+                counts=("dead",),
+                finite=("survivors",),  # 5 incidents of 2016-2020 carry -1 or -2 as published
+                dates=("date",),
+                ranges={"lon": (-180.0, 180.0), "lat": (-90.0, 90.0)},
+            ),
         ),
         Dataset(
             "eurostat_asylum",
@@ -436,6 +474,11 @@ DATASETS: dict[str, Dataset] = {
             ("destination", "year", "nationality", "sex", "applications"),
             _years(),
             (EUROSTAT.name,),
+            Rules(
+                counts=("applications",),
+                years=("year",),
+                unique=("destination", "year", "nationality", "sex"),
+            ),
         ),
         Dataset(
             "capital_distances",
@@ -450,6 +493,7 @@ DATASETS: dict[str, Dataset] = {
             ("orig", "dest", "km"),
             "count(*)::VARCHAR || ' pairs'",
             (DISTANCES.name,),
+            Rules(ranges={"km": (0.0, 20100.0)}, unique=("orig", "dest")),
         ),
         Dataset(
             "common_language",
@@ -464,6 +508,7 @@ DATASETS: dict[str, Dataset] = {
             ("orig", "dest", "common"),
             "count(*)::VARCHAR || ' pairs'",
             (LANGUAGE.name,),
+            Rules(unique=("orig", "dest")),
         ),
     )
 }
