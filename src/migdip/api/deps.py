@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import duckdb
 from fastapi import Depends, HTTPException, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from migdip.api.state import State
 
@@ -24,12 +27,28 @@ def connection(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
-def require_token(request: Request) -> None:
+def heavy_connection(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for an expensive request (whole tables, all pairs): at most half the pool
+    serves such requests at once, so ordinary reads always find one; each is time-limited."""
+    with state(request).pool.connection(heavy=True) as con:
+        yield con
+
+
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="token",
+    description="The token `migdip serve` printed (or $MIGDIP_API_TOKEN), for writes and jobs.",
+)
+
+
+def require_token(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+) -> None:
     """Writes and jobs need ``Authorization: Bearer <token>`` (the token the server printed)."""
-    given = request.headers.get("authorization", "")
-    scheme, _, token = given.partition(" ")
+    token = credentials.credentials if credentials is not None else ""
     expected = state(request).settings.token
-    if scheme.lower() != "bearer" or not secrets.compare_digest(token.encode(), expected.encode()):
+    if credentials is None or not secrets.compare_digest(token.encode(), expected.encode()):
         raise HTTPException(
             401,
             "this request writes or starts a job: send Authorization: Bearer <token> (the token "
@@ -39,6 +58,7 @@ def require_token(request: Request) -> None:
 
 
 Con = Annotated[duckdb.DuckDBPyConnection, Depends(connection)]
+HeavyCon = Annotated[duckdb.DuckDBPyConnection, Depends(heavy_connection)]
 Token = Depends(require_token)
 Limit = Annotated[int, Query(ge=0, le=MAX_LIMIT, description="Page size (0 to 500).")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
@@ -50,12 +70,43 @@ Format = Annotated[
 ]
 
 
+def declared_params(request: Request) -> list[tuple[str, str]]:
+    """The request's query parameters that its operation declares, sorted (unknown ones, which
+    FastAPI ignores, are left out so they can change neither links nor cache keys)."""
+    names = query_names(request.app, request.url.path) or set()
+    return sorted((k, v) for k, v in request.query_params.multi_items() if k in names)
+
+
+def query_names(app: Any, path: str) -> set[str] | None:
+    """The query parameters the GET operation at ``path`` declares (from the OpenAPI document),
+    or None when no operation serves the path."""
+    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "query_table", None)
+    if table is None:
+        table = []
+        paths = app.openapi().get("paths", {})
+        for template in sorted(paths, key=lambda t: t.count("{")):  # literal paths first
+            operations = paths[template]
+            get = operations.get("get")
+            if get is None:
+                continue
+            names = {p["name"] for p in get.get("parameters", []) if p.get("in") == "query"}
+            regex = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+            table.append((re.compile(regex), names))
+        app.state.query_table = table
+    for compiled, names in table:
+        if compiled.fullmatch(path):
+            return names
+    return None
+
+
 def page_meta(
     request: Request, total: int, limit: int, offset: int, **extra: Any
 ) -> dict[str, Any]:
+    """Page figures and a relative ``next`` link (never built from the Host header)."""
     nxt = None
     if offset + limit < total and limit > 0:
-        nxt = str(request.url.include_query_params(offset=offset + limit))
+        params = [(k, v) for k, v in declared_params(request) if k != "offset"]
+        nxt = f"{request.url.path}?{urlencode([*params, ('offset', str(offset + limit))])}"
     return {"total": total, "limit": limit, "offset": offset, "next": nxt, **extra}
 
 

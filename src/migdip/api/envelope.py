@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from migdip.api.state import Unavailable
 from migdip.atlas.edit import RecordExists, RecordInvalid
 from migdip.atlas.store import AtlasInvalid
 from migdip.errors import InputError, MigdipError, NotFoundError
@@ -102,6 +103,7 @@ def install(app: FastAPI) -> None:
         (RecordExists, 409, "exists"),
         (NotFoundError, 404, "not_found"),
         (Busy, 429, "busy"),
+        (Unavailable, 503, "unavailable"),
         (InputError, 400, "bad_input"),
         (MigdipError, 400, "error"),
     ):
@@ -130,9 +132,15 @@ def install(app: FastAPI) -> None:
         return response
 
 
+RETRY_AFTER_SECONDS = "5"
+
+
 def _plain(status: int, code: str) -> Any:
     async def handler(_: Request, exc: Exception) -> JSONResponse:
-        return error(status, code, str(exc))
+        response = error(status, code, str(exc))
+        if status in (429, 503):
+            response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
 
     return handler
 

@@ -1,7 +1,10 @@
 """ASGI middleware: a limit on request bodies, and a cache of successful reads.
 
 The cache keeps the bytes of successful GET responses under ``/api/`` (jobs excepted: they
-change) keyed by path and query, least recently used first out; any successful write clears it.
+change), bounded in entries and in bytes, least recently used first out. It is keyed by the
+warehouse generation, the path and the query parameters the operation declares (sorted; unknown
+parameters, which FastAPI ignores, cannot make new entries); any successful write clears it, and
+a write by another process changes the generation.
 """
 
 from __future__ import annotations
@@ -9,9 +12,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from migdip.api.deps import query_names
 from migdip.api.envelope import error
 
 Cached = tuple[int, list[tuple[bytes, bytes]], bytes]
@@ -20,14 +25,49 @@ MAX_CACHED_BODY = 4_000_000
 
 
 class ResponseCache:
-    def __init__(self, app: ASGIApp, entries: int = 2048) -> None:
-        self.app, self.entries = app, entries
+    def __init__(self, app: ASGIApp, entries: int = 2048, max_bytes: int = 64_000_000) -> None:
+        self.app, self.entries, self.max_bytes = app, entries, max_bytes
         self._store: OrderedDict[bytes, Cached] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._store)
 
     def clear(self) -> None:
         with self._lock:
             self._store.clear()
+            self._bytes = 0
+
+    def _key(self, scope: Scope) -> bytes | None:
+        """Generation, path and declared parameters; None for paths no operation serves."""
+        app = scope["app"]
+        names = query_names(app, scope["path"])
+        if names is None:
+            return None
+        query = scope.get("query_string", b"").decode("latin-1")
+        params = sorted((k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k in names)
+        generation = app.state.migdip.warehouse.generation() or ""
+        return f"{generation}|{scope['path']}?{urlencode(params)}".encode()
+
+    @staticmethod
+    def _weight(key: bytes, entry: Cached) -> int:
+        return len(key) + len(entry[2]) + sum(len(a) + len(b) for a, b in entry[1])
+
+    def _put(self, key: bytes, entry: Cached) -> None:
+        with self._lock:
+            old = self._store.pop(key, None)
+            if old is not None:
+                self._bytes -= self._weight(key, old)
+            self._store[key] = entry
+            self._bytes += self._weight(key, entry)
+            while self._store and (len(self._store) > self.entries or self._bytes > self.max_bytes):
+                k, v = self._store.popitem(last=False)
+                self._bytes -= self._weight(k, v)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,7 +80,10 @@ class ResponseCache:
         if not path.startswith("/api/") or path.startswith(NOT_CACHED):
             await self.app(scope, receive, send)
             return
-        key = path.encode() + b"?" + scope.get("query_string", b"")
+        key = self._key(scope)
+        if key is None:
+            await self.app(scope, receive, send)
+            return
         with self._lock:
             hit = self._store.get(key)
             if hit is not None:
@@ -72,10 +115,7 @@ class ResponseCache:
                 if not message.get("more_body") and start.get("status") == 200:
                     body = b"".join(chunks)
                     if len(body) <= MAX_CACHED_BODY:
-                        with self._lock:
-                            self._store[key] = (200, list(start.get("headers", [])), body)
-                            while len(self._store) > self.entries:
-                                self._store.popitem(last=False)
+                        self._put(key, (200, list(start.get("headers", [])), body))
             await send(message)
 
         await self.app(scope, receive, capture)
@@ -108,21 +148,35 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             await self._refuse(scope, receive, send)
             return
+        if declared is not None:
+            await self.app(scope, receive, send)  # within the limit, as declared
+            return
+        # A body of unknown length (chunked): read it first, within the limit, then replay it,
+        # so an oversized one gets 413 before the application sees any of it.
+        chunks: list[bytes] = []
         seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return message
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body, replayed = b"".join(chunks), False
 
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = error(
@@ -132,7 +186,3 @@ class BodyLimit:
             f"{self.limit:,}",
         )
         await response(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass

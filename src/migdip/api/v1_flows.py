@@ -8,7 +8,7 @@ import yaml
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 
-from migdip.api.deps import DOWNLOADABLE, Con, Format, Limit, Offset, page_meta
+from migdip.api.deps import DOWNLOADABLE, Con, Format, HeavyCon, Limit, Offset, page_meta
 from migdip.api.downloads import download
 from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.data.ingest import list_datasets
@@ -46,7 +46,7 @@ def dataset(dataset_id: Slug, con: Con) -> Any:
 def dataset_rows(
     dataset_id: Slug,
     request: Request,
-    con: Con,
+    con: HeavyCon,
     limit: Limit = 100,
     offset: Offset = 0,
     format: Format = None,

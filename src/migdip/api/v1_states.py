@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 
-from migdip.api.deps import DOWNLOADABLE, Con, Format, Limit, Offset, page_meta
+from migdip.api.deps import DOWNLOADABLE, Con, Format, HeavyCon, Limit, Offset, page_meta
 from migdip.api.downloads import download
 from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.data.countries import m49_codes, states
@@ -50,7 +50,7 @@ def country(code: CodePath, con: Con) -> Any:
 )
 def leverage(
     code: CodePath,
-    con: Con,
+    con: HeavyCon,
     year: YearQ = DEFAULT_YEAR,
     top: Annotated[int, Query(ge=1, le=100)] = 15,
 ) -> Any:
@@ -74,7 +74,7 @@ def catalogue() -> Any:
 )
 def indicator_map(
     name: Annotated[str, PathParam(pattern=r"^[a-z0-9_]{1,60}$")],
-    con: Con,
+    con: HeavyCon,
     year: YearQ = DEFAULT_YEAR,
     partner: CodeQ = None,
 ) -> Any:
@@ -113,7 +113,7 @@ def indicator_map(
 )
 def pairs(
     request: Request,
-    con: Con,
+    con: HeavyCon,
     year: YearQ = DEFAULT_YEAR,
     a: CodeQ = None,
     b: CodeQ = None,
