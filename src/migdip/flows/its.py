@@ -117,7 +117,7 @@ def seasonal_its(
     sigma2 = float(resid @ resid) / dof
     cov = sigma2 * inverse_spd(x_pre.T @ x_pre)
     rng = np.random.default_rng(seed)
-    betas = multivariate_normal(rng, beta, cov, draws)
+    betas = multivariate_normal(rng, np.asarray(beta, dtype=np.float64), cov, draws)
     rho = float(np.clip(np.corrcoef(resid[:-1], resid[1:])[0, 1], 0.0, 0.95)) if pre > 3 else 0.0
     noise = np.zeros((draws, post))
     prev = np.full(draws, resid[-1])
