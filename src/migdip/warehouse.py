@@ -166,6 +166,14 @@ MIGRATIONS: tuple[Migration, ...] = (
                 series VARCHAR NOT NULL, q05 DOUBLE, q50 DOUBLE, q95 DOUBLE)""",
         ),
     ),
+    Migration(
+        "0004_audit_log",
+        (
+            """CREATE TABLE audit_log (
+                written_at TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL,
+                target VARCHAR NOT NULL, file VARCHAR, diff VARCHAR)""",
+        ),
+    ),
 )
 
 

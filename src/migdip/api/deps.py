@@ -27,6 +27,11 @@ def connection(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
+def actor(request: Request) -> str:
+    """The name of the token a write came with (set by ``require_token``)."""
+    return str(getattr(request.state, "actor", None) or "default")
+
+
 def heavy_connection(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection for an expensive request (whole tables, all pairs): at most half the pool
     serves such requests at once, so ordinary reads always find one; each is time-limited."""
@@ -46,9 +51,11 @@ def require_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
 ) -> None:
     """Writes and jobs need ``Authorization: Bearer <token>`` (the token the server printed)."""
-    token = credentials.credentials if credentials is not None else ""
-    expected = state(request).settings.token
-    if credentials is None or not secrets.compare_digest(token.encode(), expected.encode()):
+    token = (credentials.credentials if credentials is not None else "").encode()
+    names = state(request).settings.token_names()
+    found = [name for name, t in names.items() if secrets.compare_digest(token, t.encode())]
+    request.state.actor = found[0] if found else None
+    if credentials is None or not found:
         raise HTTPException(
             401,
             "this request writes or starts a job: send Authorization: Bearer <token> (the token "

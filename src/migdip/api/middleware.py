@@ -20,7 +20,7 @@ from migdip.api.deps import query_names
 from migdip.api.envelope import error
 
 Cached = tuple[int, list[tuple[bytes, bytes]], bytes]
-NOT_CACHED = ("/api/v1/jobs", "/api/v1/health")
+NOT_CACHED = ("/api/v1/jobs", "/api/v1/health", "/api/v1/atlas/audit")  # change, or need a token
 MAX_CACHED_BODY = 4_000_000
 
 
@@ -77,7 +77,8 @@ class ResponseCache:
         if scope["method"] != "GET":
             await self._write(scope, receive, send)
             return
-        if not path.startswith("/api/") or path.startswith(NOT_CACHED):
+        with_token = any(k == b"authorization" for k, _ in scope.get("headers", []))
+        if not path.startswith("/api/") or path.startswith(NOT_CACHED) or with_token:
             await self.app(scope, receive, send)
             return
         key = self._key(scope)

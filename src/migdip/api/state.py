@@ -15,12 +15,29 @@ import duckdb
 
 from migdip.atlas.store import build_atlas, is_current
 from migdip.data.ingest import ensure_datasets, missing_datasets
-from migdip.errors import MigdipError
+from migdip.errors import InputError, MigdipError
 from migdip.jobs import JobManager
 from migdip.paths import records_dir
 from migdip.warehouse import Warehouse
 
 TOKEN_ENV = "MIGDIP_API_TOKEN"
+TOKENS_ENV = "MIGDIP_API_TOKENS"  # several named tokens: "alice=TOKEN1,bob=TOKEN2"
+
+
+def named_tokens(text: str | None) -> dict[str, str]:
+    """``name=token`` pairs separated by commas (what MIGDIP_API_TOKENS holds)."""
+    out: dict[str, str] = {}
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        name, sep, token = item.strip().partition("=")
+        if not sep or not name or len(token) < 8:
+            raise InputError(
+                f"{TOKENS_ENV}: {item.strip()!r} is not accepted; accepted: name=token pairs "
+                "separated by commas, each token at least 8 characters"
+            )
+        out[name] = token
+    return out
 
 
 @dataclass(frozen=True)
@@ -30,6 +47,9 @@ class Settings:
     token: str = field(
         default_factory=lambda: os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24)
     )
+    tokens: dict[str, str] = field(
+        default_factory=lambda: named_tokens(os.environ.get(TOKENS_ENV))
+    )  # named tokens besides ``token`` (named "default"): every write records which one
     max_body_bytes: int = 1_000_000
     max_jobs: int = 2
     max_queued_jobs: int = 8
@@ -43,12 +63,17 @@ class Settings:
     def to_env(self) -> dict[str, str]:
         """These settings as environment variables (how server workers receive them)."""
         env = {TOKEN_ENV: self.token, "MIGDIP_MAX_JOBS": str(self.max_jobs)}
+        env[TOKENS_ENV] = ",".join(f"{k}={v}" for k, v in self.tokens.items())
         env["MIGDIP_MAX_JOB_SECONDS"] = str(self.max_job_seconds)
         if self.warehouse is not None:
             env["MIGDIP_WAREHOUSE"] = str(self.warehouse)
         if self.records is not None:
             env["MIGDIP_RECORDS"] = str(self.records)
         return env
+
+    def token_names(self) -> dict[str, str]:
+        """Every accepted token and the name writes are recorded under."""
+        return {"default": self.token, **self.tokens}
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi import Path as PathParam
 
-from migdip.api.deps import DOWNLOADABLE, Con, Format, Limit, Offset, Token, page_meta, state
+from migdip.api.deps import DOWNLOADABLE, Con, Format, Limit, Offset, Token, actor, page_meta, state
 from migdip.api.downloads import download
 from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.atlas.codebook import fields, vocabulary, vocabulary_names
@@ -107,7 +107,7 @@ def record(record_id: Annotated[str, PathParam(max_length=120)], con: Con) -> An
 )
 def propose(request: Request, body: Annotated[dict[str, Any], Body()]) -> Any:
     s = state(request)
-    return ok(save_record(s.warehouse, body, s.records))
+    return ok(save_record(s.warehouse, body, s.records, actor=actor(request)))
 
 
 @router.put(
@@ -122,7 +122,24 @@ def edit(
     body: Annotated[dict[str, Any], Body()],
 ) -> Any:
     s = state(request)
-    return ok(save_record(s.warehouse, body, s.records, replace=record_id))
+    return ok(save_record(s.warehouse, body, s.records, replace=record_id, actor=actor(request)))
+
+
+@router.get(
+    "/audit",
+    response_model=Envelope,
+    dependencies=[Token],
+    summary="Every write of a record: who (token name), when, what changed (token)",
+)
+def audit(con: Con, limit: Limit = 50, offset: Offset = 0) -> Any:
+    rows = con.execute(
+        "SELECT written_at, actor, action, target, file, diff FROM audit_log "
+        "ORDER BY written_at DESC "
+        "LIMIT ? OFFSET ?",
+        [limit, offset],
+    ).fetchall()
+    names = ("written_at", "actor", "action", "target", "file", "diff")
+    return ok([dict(zip(names, (str(r[0]), *r[1:]), strict=True)) for r in rows])
 
 
 @router.get("/stats", response_model=Envelope, summary="Counts by facet")

@@ -10,7 +10,7 @@ from fastapi import Path as PathParam
 from migdip.api.deps import DOWNLOADABLE, Con, Format, HeavyCon, Limit, Offset, page_meta
 from migdip.api.downloads import download
 from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
-from migdip.data.countries import m49_codes, states
+from migdip.data.countries import bloc_memberships, m49_codes, states
 from migdip.errors import InputError, NotFoundError
 from migdip.indicators.catalogue import indicators, parameters
 from migdip.indicators.compute import DEFAULT_YEAR, pair_table, prepare, state_table
@@ -83,6 +83,12 @@ def indicator_map(
     if name not in known:
         raise NotFoundError(f"no indicator {name!r}; accepted: {', '.join(known)}")
     level = known[name].level
+    blocs = {m.bloc for m in bloc_memberships()}
+    if partner is not None and partner.upper() not in states() and partner.upper() not in blocs:
+        raise InputError(
+            f"partner {partner!r} is not a known state or bloc; accepted: ISO 3166 alpha-3 "
+            f"codes (GET /api/v1/countries) or a bloc: {', '.join(sorted(blocs))}"
+        )
     years = prepare(con, year, (partner.upper(),) if partner else ())
     if level == "state":
         rel = state_table(con)

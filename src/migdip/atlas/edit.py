@@ -9,23 +9,35 @@ processes too: the file edit happens under the warehouse's write lock.
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from migdip.atlas.actors import registry
 from migdip.atlas.model import Record
 from migdip.atlas.store import AtlasInvalid, build_atlas
-from migdip.atlas.validate import Report, _pydantic_problems, record_files, record_problems
+from migdip.atlas.validate import (
+    MAX_RECORD_BYTES,
+    Problem,
+    Report,
+    _pydantic_problems,
+    record_files,
+    record_problems,
+)
+from migdip.atlas.yamledit import diff, render
 from migdip.atomic import write_bytes, write_text
 from migdip.errors import InputError, MigdipError, NotFoundError
 from migdip.paths import records_dir
 from migdip.warehouse import Warehouse
 
 _LOCK = threading.Lock()
+AUDIT = logging.getLogger("migdip.audit")
 
 
 class RecordInvalid(MigdipError):
@@ -46,6 +58,12 @@ class RecordExists(MigdipError):
 def check_record(data: Any, name: str = "<proposed record>") -> Record:
     """Validate a record given as a mapping; raise RecordInvalid with every problem."""
     report = Report()
+    size = len(json.dumps(data, ensure_ascii=False, default=str).encode())
+    if size > MAX_RECORD_BYTES:
+        report.problems = [
+            Problem(name, "", f"{size:,} bytes", f"a record may hold at most {MAX_RECORD_BYTES:,}")
+        ]
+        raise RecordInvalid(report)
     if not isinstance(data, dict):
         raise InputError(
             f"{name}: a record must be a mapping of fields (got {type(data).__name__})"
@@ -78,11 +96,15 @@ def save_record(
     data: dict[str, Any],
     root: Path | None = None,
     replace: str | None = None,
+    actor: str = "api",
 ) -> dict[str, Any]:
     """Write a new record (``replace`` None) or replace record ``replace``; rebuild the Atlas.
 
-    Returns the record's id, file and the build's record count. Raises RecordInvalid,
-    RecordExists or NotFoundError, writing nothing.
+    An edit rewrites only the lines of the values that changed (comments, order, styles and the
+    file's mode kept). The write is recorded in ``audit_log`` (who, when, what changed, as a
+    diff) and the ``migdip.audit`` log. Returns the record's id, file, the build's record count
+    and warnings (likely duplicates). Raises RecordInvalid, RecordExists or NotFoundError,
+    writing nothing.
     """
     root = root or records_dir()
     record = check_record(data)
@@ -102,26 +124,67 @@ def save_record(
             raise NotFoundError(f"no curated record {replace!r} to edit")
         target = root / str(record.year) / f"{record.id}.yaml"
         previous = {p: p.read_bytes() for p in {target, existing} if p is not None and p.exists()}
-        text = yaml.safe_dump(
-            record.model_dump(mode="json", exclude_none=True, exclude_defaults=True),
-            sort_keys=False,
-            allow_unicode=True,
-        )
+        before = existing.read_text(encoding="utf-8") if existing is not None else None
+        document = record.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        _drop_derived(document)  # what a read adds (estimates, registry names) is not written
+        text = render(document, before)
         target.parent.mkdir(parents=True, exist_ok=True)
         write_text(target, text)
         if existing is not None and existing != target:
+            target.chmod(existing.stat().st_mode & 0o7777)
             existing.unlink()  # the year changed: the file moves to its new year's folder
+        name = str(target.relative_to(root))
         try:
             result = build_atlas(con, root)
         except AtlasInvalid:
             _restore(target, previous)
             raise
+        action = "create" if replace is None else "edit"
+        change = diff(before, text, name)
+        con.execute(
+            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?)",
+            [datetime.now(UTC).replace(tzinfo=None), actor, action, record.id, name, change],
+        )
+        AUDIT.info(
+            "%s %s %s by %s (%d changed lines)",
+            action,
+            record.id,
+            name,
+            actor,
+            sum(1 for line in change.splitlines() if line[:1] in "+-") - 2,
+        )
+        warnings = [
+            {"field": p.field, "value": p.value, "message": p.message}
+            for p in result.report.warnings
+            if p.value == record.id or record.id in p.message
+        ]
         return {
             "id": record.id,
-            "file": str(target.relative_to(root)),
+            "file": name,
             "records": result.n_records,
             "created": replace is None,
+            "warnings": warnings,
         }
+
+
+def _drop_derived(document: dict[str, Any]) -> None:
+    """Leave out what reading a record adds to it: computed estimates (they live in
+    ``atlas/computed/``) and actor names and types taken from the actor registry."""
+    known = registry()
+    for party in document.get("parties", []):
+        actor = known.get(party.get("actor", ""))
+        if actor is None:
+            continue
+        if party.get("name") == actor.name:
+            party.pop("name")
+        if party.get("actor_type") == actor.actor_type:
+            party.pop("actor_type")
+    outcome = document.get("outcome", {})
+    kept = [e for e in outcome.get("flow_effects", []) if not e.get("computed")]
+    if kept:
+        outcome["flow_effects"] = kept
+    else:
+        outcome.pop("flow_effects", None)
 
 
 def _restore(target: Path, previous: dict[Path, bytes]) -> None:

@@ -69,7 +69,24 @@ def vocab(name: str) -> AfterValidator:
 PartialDate = Annotated[str, BeforeValidator(_date_to_text), AfterValidator(_check_partial_date)]
 Url = Annotated[str, AfterValidator(_check_url)]
 Currency = Annotated[str, AfterValidator(_check_currency)]
-NonEmpty = Annotated[str, Field(min_length=1)]
+# Control characters (other than tab and newline), ANSI escapes and bidirectional overrides can
+# make text display as something else (escape injection in a terminal, "evil" shown as "live").
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _check_text(value: str) -> str:
+    found = _UNSAFE.search(value)
+    if found:
+        raise ValueError(
+            f"text holds the control character U+{ord(found.group()):04X} at position "
+            f"{found.start()}; accepted: printable text, tabs and new lines (no control, escape "
+            "or bidirectional-override characters)"
+        )
+    return value
+
+
+Text = Annotated[str, AfterValidator(_check_text)]
+NonEmpty = Annotated[Text, Field(min_length=1)]
 RecordId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{2,79}$")]
 SourceId = Annotated[str, Field(pattern=r"^s[0-9]+$")]
 Amount = Annotated[float, Field(ge=0)]
@@ -81,28 +98,28 @@ class _Strict(BaseModel):
 
 class Item(_Strict):
     type: Annotated[str, vocab("item_type")]
-    description: str | None = None
+    description: Text | None = None
     amount: Amount | None = None
-    unit: str | None = None
+    unit: Text | None = None
     currency: Currency | None = None
-    period: str | None = None
+    period: Text | None = None
     status: Annotated[str, vocab("item_status")] | None = None
     sources: list[SourceId] = Field(default_factory=list)
 
 
 class Party(_Strict):
     actor: NonEmpty
-    name: str | None = None
+    name: Text | None = None
     actor_type: Annotated[str, vocab("actor_type")] | None = None
     positions: Annotated[list[Annotated[str, vocab("position")]], Field(min_length=1)]
     role: Annotated[str, vocab("role")]
     gives: list[Item] = Field(default_factory=list)
     gets: list[Item] = Field(default_factory=list)
     got: Annotated[str, vocab("got")] | None = None
-    got_detail: str | None = None
-    got_reason: str | None = None
+    got_detail: Text | None = None
+    got_reason: Text | None = None
     got_sources: list[SourceId] = Field(default_factory=list)
-    note: str | None = None
+    note: Text | None = None
 
 
 class Approach(_Strict):
@@ -117,19 +134,19 @@ class Approach(_Strict):
 class StatusEvent(_Strict):
     date: PartialDate
     status: Annotated[str, vocab("status")]
-    note: str | None = None
+    note: Text | None = None
     sources: list[SourceId] = Field(default_factory=list)
 
 
 class FlowEffect(_Strict):
     metric: NonEmpty
     before_value: float | None = None
-    before_period: str | None = None
+    before_period: Text | None = None
     after_value: float | None = None
-    after_period: str | None = None
+    after_period: Text | None = None
     sources: list[SourceId] = Field(default_factory=list)
     computed: bool = False
-    note: str | None = None
+    note: Text | None = None
 
 
 class MoneyFigure(_Strict):
@@ -143,8 +160,8 @@ class MoneyFigure(_Strict):
     amount: Amount
     currency: Currency
     as_of: PartialDate
-    tranche: str | None = None
-    note: str | None = None
+    tranche: Text | None = None
+    note: Text | None = None
     sources: Annotated[list[SourceId], Field(min_length=1)]
 
 
@@ -164,7 +181,7 @@ class Outcome(_Strict):
     status: Annotated[list[StatusEvent], Field(min_length=1)]
     flow_effects: list[FlowEffect] = Field(default_factory=list)
     rights_effect: Annotated[str, vocab("rights_effect")] | None = None
-    rights_note: str | None = None
+    rights_note: Text | None = None
     rights: list[RightsEffect] = Field(default_factory=list)
     money: list[MoneyFigure] = Field(default_factory=list)
     unknown: list[Unknown] = Field(default_factory=list)
@@ -179,7 +196,7 @@ class Coercion(_Strict):
     people_threatened: Amount | None = None
     greenhill_case: bool = False
     greenhill_outcome: Annotated[str, vocab("coercion_outcome")] | None = None
-    note: str | None = None
+    note: Text | None = None
     sources: Annotated[list[SourceId], Field(min_length=1)]
 
 
@@ -187,7 +204,7 @@ class Source(_Strict):
     id: SourceId
     url: Url
     title: NonEmpty
-    publisher: str | None = None
+    publisher: Text | None = None
     date: PartialDate | None = None
 
 
@@ -210,11 +227,11 @@ class Record(_Strict):
     sources: Annotated[list[Source], Field(min_length=1)]
     confidence: Annotated[str, vocab("confidence")]
     provenance: Annotated[str, vocab("provenance")] = "curated"
-    provenance_dataset: str | None = None
-    provenance_row: str | None = None
+    provenance_dataset: Text | None = None
+    provenance_row: Text | None = None
     related: list[RecordId] = Field(default_factory=list)
     confounders: list[RecordId] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
+    tags: list[Text] = Field(default_factory=list)
 
     @property
     def year(self) -> int:

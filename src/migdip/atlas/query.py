@@ -124,6 +124,11 @@ def _where(f: Facets) -> tuple[str, list[Any]]:
 def _scored(f: Facets) -> tuple[str, list[Any]]:
     """A CTE giving (id, score) for the text query: every term must match (prefixes allowed)."""
     terms = tokens(f.text or "")
+    if not terms and f.text and f.text.strip():
+        raise InputError(
+            f"the search text {f.text!r} holds no word to search for; accepted: words of letters "
+            "or digits (common words such as 'the' and 'of' are not indexed)"
+        )
     if not terms:
         return "SELECT id, 0.0::DOUBLE AS score FROM atlas_records", []
     sql = """

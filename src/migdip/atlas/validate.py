@@ -302,6 +302,25 @@ def _party_problems(
     return []
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (PyYAML keeps the last
+    silently, so a misplaced line would overwrite a field without a word)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key {key!r} is given twice in one mapping (first on line {seen[key]})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_file(path: Path, root: Path | None = None) -> tuple[Record | None, list[Problem]]:
     """Read and check one record file."""
     name = str(path.relative_to(root)) if root is not None else str(path)
@@ -310,7 +329,7 @@ def load_file(path: Path, root: Path | None = None) -> tuple[Record | None, list
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(name, "", "", f"cannot read the file: {exc}")]
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -323,6 +342,19 @@ def load_file(path: Path, root: Path | None = None) -> tuple[Record | None, list
     except ValidationError as exc:
         return None, _pydantic_problems(name, exc)
     problems = record_problems(name, record)
+    years_in_id = re.findall(r"(?:^|-)((?:19|20)\d{2})(?=-|$)", record.id)
+    if years_in_id and str(record.year) not in years_in_id:
+        problems.append(
+            Problem(
+                name,
+                "id",
+                record.id,
+                f"the id names the year {years_in_id[0]} but date_start is {record.date_start}; "
+                "ids are permanent, so check which is right (a new record takes the year of "
+                "date_start)",
+                WARNING,
+            )
+        )
     expected = f"{record.id}.yaml"
     if path.name != expected:
         problems.append(
@@ -392,8 +424,41 @@ def likely_duplicates(records: list[Record], first: dict[str, str]) -> list[Prob
     return problems
 
 
+MAX_RECORD_BYTES = 1_000_000  # a record is a page of YAML; anything this large is a mistake
+
+
 def record_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+
+
+def stray_files(root: Path) -> list[Problem]:
+    """Files the Atlas would skip: other YAML spellings, dangling links, oversized records."""
+    problems = []
+    for path in sorted(root.rglob("*")):
+        name = str(path.relative_to(root))
+        if path.is_symlink() and not path.exists():
+            problems.append(
+                Problem(name, "", str(path.readlink()), "a link to a file that does not exist")
+            )
+        elif path.is_file() and path.suffix.lower() in {".yml", ".yaml"} and path.suffix != ".yaml":
+            problems.append(
+                Problem(
+                    name,
+                    "",
+                    path.suffix,
+                    f"not read: record files end in .yaml; rename it to {path.stem}.yaml",
+                )
+            )
+        elif path.suffix == ".yaml" and path.is_file() and path.stat().st_size > MAX_RECORD_BYTES:
+            problems.append(
+                Problem(
+                    name,
+                    "",
+                    f"{path.stat().st_size:,} bytes",
+                    f"a record file may hold at most {MAX_RECORD_BYTES:,} bytes",
+                )
+            )
+    return problems
 
 
 def validate_records(root: Path, extra: Iterable[Record] = ()) -> Report:
@@ -405,7 +470,12 @@ def validate_records(root: Path, extra: Iterable[Record] = ()) -> Report:
             Problem(str(root), "", "", "no such folder of records; set --records or MIGDIP_RECORDS")
         )
         return report
+    stray = stray_files(root)
+    report.problems += stray
+    oversized = {p.file for p in stray if p.message.startswith("a record file may hold")}
     for path in record_files(root):
+        if str(path.relative_to(root)) in oversized:
+            continue
         record, problems = load_file(path, root)
         report.problems += problems
         if record is not None:

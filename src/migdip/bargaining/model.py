@@ -272,6 +272,16 @@ def build(
     if destination == partner:
         raise InputError(f"a negotiation needs two different parties; got {partner} twice")
     values, src = known or inputs(con, destination, partner, year)
+    flows = ("arrivals", "returnable", "asylum_applications")
+    if known is None and not any(values.get(k) for k in flows):
+        swapped, _ = inputs(con, partner, destination, year)
+        if any(swapped.get(k) for k in flows):
+            raise InputError(
+                f"{destination} receives no arrivals, asylum applications or returnable "
+                f"nationals from {partner} in {year}, while {partner} receives them from "
+                f"{destination}; accepted: the destination first, then the transit or origin "
+                f"partner: did you mean {partner} {destination}?"
+            )
     grid = _grid(terms)
     e, r, v, q, s, t = (grid[:, k] for k in range(6))
     workers = values["diaspora"] * q

@@ -68,8 +68,18 @@ def prepare(
     The staging is kept in the connection and reused while the year, the blocs and the
     datasets' ingestion times are unchanged.
     """
-    if not 1950 <= year <= 2100:
-        raise InputError(f"--year {year} is out of range; accepted: 1950 to 2100")
+    last = _one(
+        con,
+        "SELECT greatest((SELECT max(year) FROM unhcr_population), "
+        "(SELECT max(year) FROM undesa_stock))",
+        [],
+    )
+    if not 1950 <= year <= (last or 2100):
+        raise InputError(
+            f"--year {year} is past the data or out of range; accepted: 1950 to {last} "
+            "(the latest year of the UNHCR and UN DESA data in the warehouse); each figure "
+            "names the data year it uses"
+        )
     key = f"{year}|{','.join(sorted(blocs))}|{_data_version(con)}"
     cached = _cached_years(con, key)
     if cached is not None:
