@@ -13,7 +13,9 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
+from migdip.data import ingest as ingest_module
 from migdip.data.ingest import ensure_datasets
 from migdip.indicators.compute import pair_table, prepare
 from migdip.indicators.profiles import dyad
@@ -27,13 +29,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--year", type=int, default=2020)
     args = parser.parse_args()
-    ingest_s = []
+    ingest_s, unchecked_s = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.repeat):
             con = open_warehouse(Path(tmp) / f"bench{i}.duckdb")
             start = time.perf_counter()
             results = ensure_datasets(con)
             ingest_s.append(time.perf_counter() - start)
+            con.close()
+        for i in range(args.repeat):  # the same ingest with the value rules switched off
+            con = open_warehouse(Path(tmp) / f"unchecked{i}.duckdb")
+            with mock.patch.object(ingest_module, "check", lambda *a, **k: None):
+                start = time.perf_counter()
+                ensure_datasets(con)
+                unchecked_s.append(time.perf_counter() - start)
             con.close()
         rows = sum(r.rows for r in results)
         con = open_warehouse(Path(tmp) / "bench0.duckdb")
@@ -60,6 +69,12 @@ def main() -> None:
     print(
         f"ingest all {len(results)} bundled datasets ({rows:,} rows) into a fresh warehouse: "
         f"median {statistics.median(ingest_s):.2f} s over {args.repeat} runs (target < 30 s)"
+    )
+    checked, unchecked = statistics.median(ingest_s), statistics.median(unchecked_s)
+    print(
+        f"value rules (pandera) add {checked - unchecked:.2f} s to that ingest: "
+        f"{100 * (checked - unchecked) / unchecked:+.0f}% over {unchecked:.2f} s without them "
+        "(target < +20%)"
     )
     print(
         f"all pair indicators for {args.year} ({count[0] if count else 0:,} ordered pairs, "
