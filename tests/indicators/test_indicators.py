@@ -151,7 +151,7 @@ def test_country_profile(data_con: duckdb.DuckDBPyConnection) -> None:
         ),
         (lambda c: dyad(c, "TUR", "TUR"), "a dyad needs two different parties"),
         (lambda c: dyad(c, "DEU", "EU", 2016), "DEU and EU overlap"),
-        (lambda c: dyad(c, "TUR", "EU", 1800), "--year 1800 is out of range"),
+        (lambda c: dyad(c, "TUR", "EU", 1800), "--year 1800 is past the data or out of range"),
         (lambda c: country(c, "EU"), "`country` takes a state code"),
     ],
 )
