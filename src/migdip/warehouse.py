@@ -174,6 +174,16 @@ MIGRATIONS: tuple[Migration, ...] = (
                 target VARCHAR NOT NULL, file VARCHAR, diff VARCHAR)""",
         ),
     ),
+    Migration(
+        "0005_atlas_money",
+        (
+            """CREATE TABLE atlas_money (
+                record_id VARCHAR NOT NULL, idx INTEGER NOT NULL, stage VARCHAR NOT NULL,
+                amount DOUBLE NOT NULL, currency VARCHAR NOT NULL, as_of VARCHAR NOT NULL,
+                tranche VARCHAR, amount_eur DOUBLE, eur_rate_year INTEGER, eur_note VARCHAR,
+                sources VARCHAR[])""",
+        ),
+    ),
 )
 
 

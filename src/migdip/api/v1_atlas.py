@@ -12,6 +12,7 @@ from migdip.api.deps import DOWNLOADABLE, Con, Format, Limit, Offset, Token, act
 from migdip.api.downloads import download
 from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.atlas.codebook import fields, vocabulary, vocabulary_names
+from migdip.atlas.coverage import coverage, money_paid
 from migdip.atlas.edit import save_record
 from migdip.atlas.query import FACETS, SORTS, Facets, get_record, network, search, stats, timeline
 
@@ -140,6 +141,22 @@ def audit(con: Con, limit: Limit = 50, offset: Offset = 0) -> Any:
     ).fetchall()
     names = ("written_at", "actor", "action", "target", "file", "diff")
     return ok([dict(zip(names, (str(r[0]), *r[1:]), strict=True)) for r in rows])
+
+
+@router.get("/coverage", response_model=Envelope, summary="What the curated records code, by field")
+def atlas_coverage(con: Con) -> Any:
+    return ok(coverage(con))
+
+
+@router.get(
+    "/money",
+    response_model=None,
+    responses=DOWNLOADABLE,
+    summary="Deals by the share of promised money paid (euros)",
+)
+def atlas_money(con: Con, format: Format = None) -> Any:
+    rows = money_paid(con)
+    return download(rows, format, "atlas-money") if format is not None else ok(rows)
 
 
 @router.get("/stats", response_model=Envelope, summary="Counts by facet")

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from migdip.atlas.coverage import coercion_outcomes, coverage, money_paid
 from migdip.atlas.export import export as _export
 from migdip.atlas.query import (
     Facets,
@@ -97,6 +98,15 @@ class Atlas:
 
     def get(self, record_id: str) -> dict[str, Any]:
         return get_record(self.con, record_id)
+
+    def coverage(self) -> dict[str, Any]:
+        return coverage(self.con)
+
+    def coercion_outcomes(self) -> dict[str, Any]:
+        return coercion_outcomes(self.con)
+
+    def money_paid(self) -> list[dict[str, Any]]:
+        return money_paid(self.con)
 
     def stats(self) -> dict[str, Any]:
         return stats(self.con)

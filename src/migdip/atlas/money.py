@@ -7,10 +7,51 @@ currencies here; conversion to euros is a separate, sourced step).
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 from migdip.atlas.model import MoneyFigure
+from migdip.paths import data_dir
+
+RATES_FILE = "ecb_eurofxref_annual.csv"
+FIRST_EURO_YEAR = 1999
+
+
+@cache
+def _rates() -> dict[tuple[int, str], float]:
+    """Units of each currency per euro, yearly means of the ECB's daily reference rates."""
+    with (data_dir() / RATES_FILE).open(encoding="utf-8", newline="") as fh:
+        return {
+            (int(r["year"]), r["currency"]): float(r["units_per_eur"]) for r in csv.DictReader(fh)
+        }
+
+
+@dataclass(frozen=True)
+class InEuros:
+    amount: float | None  # euros of the figure's year; None when it cannot be converted
+    rate_year: int | None
+    reason: str = ""
+
+
+def to_euros(amount: float, currency: str, as_of: str) -> InEuros:
+    """An amount in euros at the mean ECB reference rate of the year ``as_of`` names."""
+    year = int(as_of[:4])
+    if currency == "EUR":
+        return InEuros(amount, year)
+    if year < FIRST_EURO_YEAR:
+        return InEuros(None, None, f"no euro reference rate before {FIRST_EURO_YEAR}")
+    rates = _rates()
+    latest = max((y for y, c in rates if c == currency), default=None)
+    if latest is None:
+        return InEuros(None, None, f"the ECB publishes no reference rate for {currency}")
+    use = min(year, latest)
+    rate = rates.get((use, currency))
+    if rate is None:
+        return InEuros(None, None, f"no ECB reference rate for {currency} in {year}")
+    return InEuros(amount / rate, use)
+
 
 STAGES = ("promised", "committed", "disbursed")
 

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from migdip.atlas.codebook import vocabulary
+from migdip.atlas.coverage import coercion_outcomes
 from migdip.atlas.text import tokens
 from migdip.errors import InputError, NotFoundError
 
@@ -265,6 +266,7 @@ def stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "distinct_source_urls": int(sources[1]) if sources else 0,
         "by": result.facets,
         "curated_by": curated.facets,
+        "coercion": coercion_outcomes(con),
     }
 
 

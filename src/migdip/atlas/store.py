@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from migdip.atlas.actors import registry
 from migdip.atlas.imports import ImportSummary, import_bilateral_labour_agreements
 from migdip.atlas.model import FlowEffect, Record
-from migdip.atlas.money import single_currency_totals
+from migdip.atlas.money import single_currency_totals, to_euros
 from migdip.atlas.text import term_counts
 from migdip.atlas.validate import WARNING, Problem, Report, validate_records
 from migdip.data.countries import bloc_memberships
@@ -29,6 +29,7 @@ ATLAS_TABLES = (
     "atlas_items",
     "atlas_status",
     "atlas_flow_effects",
+    "atlas_money",
     "atlas_sources",
     "atlas_terms",
     "actors",
@@ -210,6 +211,23 @@ def record_rows(r: Record, file: str | None) -> dict[str, list[dict[str, Any]]]:
         )
     for k, effect in enumerate(r.outcome.flow_effects):
         rows["atlas_flow_effects"].append({"record_id": r.id, "idx": k} | effect.model_dump())
+    for k, figure in enumerate(r.outcome.money):
+        euros = to_euros(figure.amount, figure.currency, figure.as_of)
+        rows["atlas_money"].append(
+            {
+                "record_id": r.id,
+                "idx": k,
+                "stage": figure.stage,
+                "amount": figure.amount,
+                "currency": figure.currency,
+                "as_of": figure.as_of,
+                "tranche": figure.tranche,
+                "amount_eur": euros.amount,
+                "eur_rate_year": euros.rate_year,
+                "eur_note": euros.reason or None,
+                "sources": figure.sources,
+            }
+        )
     for s in r.sources:
         rows["atlas_sources"].append(
             {

@@ -316,6 +316,70 @@ def stats_cmd(
         for key, n in s["curated_by"][name].items():
             table.add_row(key, str(n))
         console.print(table)
+    c = s["coercion"]
+    g = c["greenhill"]
+    table = Table(
+        title=f"Coercion episodes: the challenger's outcome ({c['episodes']} episodes, "
+        f"{c['coded']} coded; a check of the coding, not a figure to tune towards)"
+    )
+    for column in ("share of coded episodes", "the Atlas", "Greenhill (published)"):
+        table.add_column(column)
+    table.add_row("got all or most", _share(c["all_or_most"]), g["all_or_most_note"])
+    table.add_row("got at least some", _share(c["at_least_some"]), _share(g["at_least_some"]))
+    console.print(table)
+    console.print(f"Greenhill's aggregates as published in: {g['source']}")
+
+
+def _share(x: float | None) -> str:
+    return "-" if x is None else f"{x:.0%}"
+
+
+@app.command("coverage")
+@handle_errors
+def coverage_cmd(
+    money: Annotated[
+        bool, typer.Option("--money", help="List deals by the share of promised money paid.")
+    ] = False,
+    warehouse: WarehouseOpt = None,
+    records: RecordsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """For each outcome field, how many curated records carry it, by region and decade."""
+    atlas = _atlas(warehouse, records)
+    if money:
+        deals = atlas.money_paid()
+        if as_json:
+            emit_json(deals)
+            return
+        table = Table(title="Money promised and paid (euros of each figure's year)")
+        for column in ("record", "year", "promised", "disbursed", "paid"):
+            table.add_column(column, justify="right" if column != "record" else "left")
+        for d in deals:
+            table.add_row(
+                d["id"],
+                str(d["year"]),
+                f"{d['promised_eur']:,.0f}",
+                "-" if d["disbursed_eur"] is None else f"{d['disbursed_eur']:,.0f}",
+                _share(d["paid_share"]),
+            )
+        console.print(table)
+        return
+    cov = atlas.coverage()
+    if as_json:
+        emit_json(cov)
+        return
+    regions = list(cov["regions"])
+    table = Table(title=f"What the {cov['records']} curated records code")
+    table.add_column("field")
+    table.add_column("records", justify="right")
+    table.add_column("share", justify="right")
+    for r in regions:
+        table.add_column(r.replace("middle_east_north_africa", "mena"), justify="right")
+    for name, f in cov["fields"].items():
+        table.add_row(
+            name, str(f["records"]), _share(f["share"]), *(str(f["by_region"][r]) for r in regions)
+        )
+    console.print(table)
 
 
 @app.command("timeline")

@@ -1,0 +1,58 @@
+"""Coverage is counted from the records; money converts to euros; coercion shares add up."""
+
+from __future__ import annotations
+
+import yaml
+
+from migdip.atlas import Atlas
+from migdip.atlas.money import to_euros
+from migdip.paths import records_dir
+
+
+def _docs() -> list[dict[str, object]]:
+    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in records_dir().rglob("*.yaml")]
+
+
+def test_coverage_matches_the_record_files(atlas: Atlas) -> None:
+    cov = atlas.coverage()
+    docs = _docs()
+    assert cov["records"] == len(docs)
+    rights = sum(1 for d in docs if d["outcome"].get("rights"))  # type: ignore[attr-defined]
+    assert cov["fields"]["rights_sourced"]["records"] == rights
+    both = sum(
+        1
+        for d in docs
+        if {"promised", "disbursed"} <= {m["stage"] for m in d["outcome"].get("money", [])}  # type: ignore[attr-defined]
+    )
+    assert cov["fields"]["money_promised_and_disbursed"]["records"] == both
+    coercion = sum(1 for d in docs if "coercion" in d)
+    assert cov["fields"]["coercion_fields"]["records"] == coercion
+    for f in cov["fields"].values():
+        assert sum(f["by_decade"].values()) == f["records"]
+
+
+def test_every_money_figure_cites_a_source_the_record_defines() -> None:
+    for d in _docs():
+        ids = {s["id"] for s in d["sources"]}  # type: ignore[attr-defined]
+        for m in d["outcome"].get("money", []):  # type: ignore[attr-defined]
+            assert m["sources"] and set(m["sources"]) <= ids, d["id"]
+        for p in d["parties"]:  # type: ignore[attr-defined]
+            assert set(p.get("got_sources", [])) <= ids, d["id"]
+
+
+def test_money_converts_at_the_ecb_rate_of_its_year() -> None:
+    usd = to_euros(1_000_000, "USD", "2016-03")
+    assert usd.rate_year == 2016 and 880_000 < (usd.amount or 0) < 920_000  # 1.1069 USD/EUR
+    assert to_euros(5, "EUR", "1990").amount == 5
+    before = to_euros(5, "USD", "1990")
+    assert before.amount is None and "before 1999" in before.reason
+    assert to_euros(5, "XXX", "2016").amount is None
+
+
+def test_the_coercion_comparison_is_a_share_of_coded_episodes(atlas: Atlas) -> None:
+    c = atlas.coercion_outcomes()
+    got = c["challenger_got"]
+    coded = sum(got.get(k, 0) for k in ("all", "most", "some", "none"))
+    assert c["coded"] == coded > 0
+    assert c["at_least_some"] == round((coded - got.get("none", 0)) / coded, 3)
+    assert c["greenhill"]["at_least_some"] == 0.75
