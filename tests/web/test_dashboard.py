@@ -140,6 +140,11 @@ def test_record_page_with_sources(page: Any, shots: Path) -> None:
     expect(page.get_by_role("table", name=re.compile("Status history"))).to_contain_text("in force")
     expect(page.get_by_role("table", name="Effects on flows")).to_contain_text("counterfactual")
     expect(page.locator("#record-summary")).to_contain_text("Greek islands")
+    expect(parties).to_contain_text("most")  # each party's outcome, with its sources
+    money = page.get_by_role("table", name=re.compile("Money promised, committed"))
+    expect(money).to_contain_text("disbursed")
+    expect(page.locator("#record-money figure.chart")).to_contain_text("Money promised and paid")
+    expect(page.get_by_role("table", name=re.compile("rights"))).to_contain_text("worsened")
     audit(page)
     shot(page, shots, "record")
 

@@ -38,6 +38,7 @@ from migdip.warehouse import Warehouse
 
 _LOCK = threading.Lock()
 AUDIT = logging.getLogger("migdip.audit")
+DERIVED_KEYS = ("file", "money_in_euros")  # what reading a record adds; never written
 
 
 class RecordInvalid(MigdipError):
@@ -107,6 +108,7 @@ def save_record(
     writing nothing.
     """
     root = root or records_dir()
+    data = {k: v for k, v in data.items() if k not in DERIVED_KEYS}
     record = check_record(data)
     if replace is not None and record.id != replace:
         raise InputError(

@@ -234,6 +234,15 @@ def get_record(con: duckdb.DuckDBPyConnection, record_id: str) -> dict[str, Any]
         party.setdefault("actor_type", resolved["actor_type"])
     doc["file"] = row[1]
     doc.setdefault("provenance", "curated")
+    money = _rows(
+        con.execute(
+            "SELECT idx, stage, as_of, tranche, amount_eur, eur_rate_year, eur_note "
+            "FROM atlas_money WHERE record_id = ? ORDER BY idx",
+            [record_id],
+        )
+    )
+    if money:
+        doc["money_in_euros"] = money  # derived at compile: not part of the record's file
     return doc
 
 

@@ -1,12 +1,108 @@
 // One Atlas record: what it has, as it is, with its sources as real links.
 import { api, countryNames } from "../api.js";
 import { h, human, fmt, fmtMoney, pageTitle, table, facts, tag, announce, errorBox, isState } from "../dom.js";
+import { lineChart } from "../charts.js";
 
 const ROUTE_KEYS = new Set(["eastern_mediterranean", "central_mediterranean", "western_mediterranean",
   "western_african", "western_balkans", "eastern_borders", "black_sea", "circular_albania_greece"]);
 
 function actorLink(code, names) {
   return isState(code, names) ? h("a", { href: `#/country/${code}` }, code) : h("a", { href: `#/atlas?party=${encodeURIComponent(code)}` }, code);
+}
+
+function cites(ids) {
+  if (!ids || !ids.length) return "";
+  return h("span", { class: "small muted" }, " sources: ",
+    ids.map((id, i) => [i ? ", " : "", h("a", { href: `#source-${id}`, class: "cite" }, id)]));
+}
+
+function moneyRows(r) {
+  const euros = new Map((r.money_in_euros || []).map((m) => [m.idx, m]));
+  return ((r.outcome || {}).money || []).map((m, i) => ({ ...m, eur: euros.get(i) || {} }));
+}
+
+// Cumulative euros promised and disbursed over time: within a tranche the latest figure counts,
+// tranches add up (the codebook's rule), so each date's total is the sum of each tranche's last.
+function moneySeries(rows, stage) {
+  const chosen = rows.filter((m) => m.stage === stage && m.eur.amount_eur !== null && m.eur.amount_eur !== undefined)
+    .sort((a, b) => a.as_of.localeCompare(b.as_of));
+  const last = new Map();
+  return chosen.map((m) => {
+    last.set(m.tranche || "", m.eur.amount_eur);
+    const total = [...last.values()].reduce((x, y) => x + y, 0);
+    return { x: new Date(`${m.as_of.length === 4 ? m.as_of + "-12" : m.as_of.slice(0, 7)}-01`), y: total };
+  });
+}
+
+function moneySection(r) {
+  const rows = moneyRows(r);
+  if (!rows.length) return [];
+  const wrap = h("div", { id: "record-money" });
+  wrap.append(table({
+    caption: "Money promised, committed and disbursed (each figure dated and sourced)",
+    columns: [
+      { label: "Stage", value: (m) => human(m.stage) },
+      { label: "Amount", num: true, value: (m) => fmtMoney(m.amount, m.currency) },
+      { label: "In euros", num: true, value: (m) => (m.eur.amount_eur === null || m.eur.amount_eur === undefined
+        ? h("span", { class: "muted small" }, m.eur.eur_note || "") : `${fmt(m.eur.amount_eur)} (${m.eur.eur_rate_year})`) },
+      { label: "As of", value: (m) => m.as_of },
+      { label: "Tranche", value: (m) => m.tranche || "" },
+      { label: "Sources", value: (m) => cites(m.sources) },
+    ],
+    rows,
+  }));
+  const promised = moneySeries(rows, "promised");
+  const paid = moneySeries(rows, "disbursed");
+  const end = new Date(Math.max(...[...promised, ...paid].map((d) => Number(d.x))));
+  for (const s of [promised, paid]) {  // each level holds until the latest figure of any stage
+    if (s.length && Number(s[s.length - 1].x) < Number(end)) s.push({ x: end, y: s[s.length - 1].y });
+  }
+  if (promised.length || paid.length) {
+    lineChart(wrap, {
+      title: "Money promised and paid over time (euros)",
+      name: `${r.id}-money`,
+      yLabel: "EUR",
+      series: [
+        { name: "promised", color: "#1f5f8b", values: promised },
+        { name: "disbursed", color: "#b35806", dash: "5 3", values: paid },
+      ].filter((x) => x.values.length),
+      tooltip: false,
+    });
+  }
+  return [h("h3", {}, "Money"), wrap];
+}
+
+function rightsSection(o) {
+  if (!(o.rights || []).length) return [];
+  return [h("h3", {}, "Rights"), table({
+    caption: "Effects on migrants' rights, with sources",
+    columns: [
+      { label: "Who", value: (x) => x.who },
+      { label: "What changed", value: (x) => x.what },
+      { label: "Effect", value: (x) => tag(human(x.effect)) },
+      { label: "Sources", value: (x) => cites(x.sources) },
+    ],
+    rows: o.rights,
+  })];
+}
+
+function coercionSection(c) {
+  if (!c) return [];
+  return [h("h3", {}, "Coercion"), facts([
+    ["Demands", c.demands],
+    ["Carried out", human(c.carried_out)],
+    ["People moved", fmt(c.people_moved)],
+    ["People threatened", fmt(c.people_threatened)],
+    ["In Greenhill's catalogue", c.greenhill_case ? "yes" : "not shown"],
+    ["Greenhill's coding", human(c.greenhill_outcome)],
+    ["Sources", cites(c.sources)],
+  ])];
+}
+
+function unknownSection(o) {
+  if (!(o.unknown || []).length) return [];
+  return [h("h3", {}, "Not known"), h("ul", { id: "record-unknown" },
+    o.unknown.map((u) => h("li", {}, h("strong", {}, human(u.field)), `: ${u.reason}`)))];
 }
 
 function items(list) {
@@ -66,7 +162,12 @@ export async function render(main, { args, signal }) {
         { label: "Positions", value: (p) => (p.positions || []).map(human).join(", ") },
         { label: "Gives", value: (p) => items(p.gives) },
         { label: "Gets", value: (p) => items(p.gets) },
-        { label: "Got", value: (p) => [human(p.got), p.note ? h("div", { class: "small" }, p.note) : ""] },
+        { label: "Got", value: (p) => [
+          p.got ? tag(human(p.got)) : "",
+          p.got_detail ? h("div", { class: "small" }, p.got_detail) : "",
+          p.got_reason ? h("div", { class: "small muted" }, `Unknown: ${p.got_reason}`) : "",
+          cites(p.got_sources),
+          p.note ? h("div", { class: "small" }, p.note) : ""] },
       ],
       rows: r.parties || [],
     }),
@@ -76,10 +177,14 @@ export async function render(main, { args, signal }) {
       columns: [
         { label: "Date", value: (s) => s.date },
         { label: "Status", value: (s) => human(s.status) },
-        { label: "Note", value: (s) => s.note || "" },
+        { label: "Note", value: (s) => [s.note || "", cites(s.sources)] },
       ],
       rows: o.status || [],
     }),
+    ...moneySection(r),
+    ...rightsSection(o),
+    ...coercionSection(r.coercion),
+    ...unknownSection(o),
     (o.flow_effects || []).length ? table({
       caption: "Effects on flows",
       columns: [
@@ -88,7 +193,7 @@ export async function render(main, { args, signal }) {
         { label: "Before period", value: (f) => f.before_period || "" },
         { label: "After", num: true, value: (f) => fmt(f.after_value) },
         { label: "After period", value: (f) => f.after_period || "" },
-        { label: "Note", value: (f) => [f.computed ? tag("computed by migdip") : "", f.note || ""] },
+        { label: "Note", value: (f) => [f.computed ? tag("computed by migdip") : "", f.note || "", cites(f.sources)] },
       ],
       rows: o.flow_effects,
     }) : h("p", { class: "muted" }, "No measured effects on flows recorded."),
