@@ -130,3 +130,30 @@ def test_impact_command_errors_and_json(
     )
     assert ok.exit_code == 0, ok.output
     assert (tmp_path / "plots" / "ita-lby-2017-mou-central_mediterranean.svg").exists()
+
+
+def test_a_route_series_is_checked_whole(tmp_path: Path) -> None:
+    from migdip.errors import InputError
+    from migdip.flows.routes_model import from_csv
+
+    path = tmp_path / "series.csv"
+    path.write_text(
+        "route,nationality,month,count\n"
+        "A,SYR,2020-01,5\n"
+        "A,SYR,2020-02,-3\n"  # negative
+        "A,other,2020-03,4\n"  # reserved name
+        "A,SYR,2020-01,6\n"  # repeated key
+        "A,AFG,2020-05,inf\n"  # not finite
+        "A,AFG,2020-06,1\n",  # 2020-02..05 have no valid row: missing months
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        from_csv(path)
+    text = str(info.value)
+    assert "line 3: count '-3' is not accepted" in text
+    assert "line 4: nationality 'other' is reserved" in text
+    assert "line 5: route 'A', nationality 'SYR', month 2020-01 repeats line 2" in text
+    assert "line 6: count 'inf' is not accepted" in text
+    assert (
+        "route 'A' has no row for 4 month(s) inside its span (2020-02, 2020-03, 2020-04, " in text
+    )

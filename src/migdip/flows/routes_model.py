@@ -113,7 +113,12 @@ def from_frontex(con: duckdb.DuckDBPyConnection, routes: list[str], top: int = 1
 
 
 def from_csv(path: Path, routes: list[str] | None = None, top: int = 15) -> RouteData:
-    """A user's series as CSV with columns route, nationality, month (YYYY-MM), count."""
+    """A user's series as CSV with columns route, nationality, month (YYYY-MM), count.
+
+    Every problem is reported at once: bad months or counts, negative or non-finite counts,
+    a nationality named like the model's reserved group ``other``, a repeated (route,
+    nationality, month), and months with no row at all for a route inside its span (missing
+    months are missing, not zero: give a row with count 0 where nothing was detected)."""
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -124,21 +129,80 @@ def from_csv(path: Path, routes: list[str] | None = None, top: int = 15) -> Rout
                     f"{path}: missing column(s) {', '.join(sorted(missing))}; accepted: a CSV "
                     "with route, nationality, month (YYYY-MM), count"
                 )
-            rows = []
-            for line, r in enumerate(reader, start=2):
-                month = r["month"].strip()
-                try:
-                    dt.date(int(month[:4]), int(month[5:7]), 1)
-                    count = float(r["count"])
-                except ValueError:
-                    raise InputError(
-                        f"{path}, line {line}: month {r['month']!r} or count {r['count']!r} is "
-                        "not accepted; accepted: YYYY-MM and a number"
-                    ) from None
-                rows.append((r["route"].strip(), r["nationality"].strip(), month[:7], count))
+            rows, problems = _read_rows(path, reader)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
+    problems += _missing_months(path, rows)
+    if problems:
+        shown = problems[:20]
+        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise InputError(
+            f"{path}: {len(problems)} problem(s) in the series; nothing was used:\n"
+            + "\n".join(shown)
+            + more
+        )
     return from_rows(rows, routes, top)
+
+
+def _read_rows(
+    path: Path, reader: csv.DictReader[str]
+) -> tuple[list[tuple[str, str, str, float]], list[str]]:
+    rows: list[tuple[str, str, str, float]] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for line, r in enumerate(reader, start=2):
+        month, nat, route = r["month"].strip(), r["nationality"].strip(), r["route"].strip()
+        try:
+            dt.date(int(month[:4]), int(month[5:7]), 1)
+            if len(month) != 7:
+                raise ValueError(month)
+        except ValueError:
+            problems.append(f"{path}, line {line}: month {r['month']!r}; accepted: YYYY-MM")
+            continue
+        try:
+            count = float(r["count"])
+        except ValueError:
+            count = math.nan
+        if not math.isfinite(count) or count < 0:
+            problems.append(
+                f"{path}, line {line}: count {r['count']!r} is not accepted; accepted: a "
+                "finite number of 0 or more"
+            )
+            continue
+        if nat.lower() == OTHER:
+            problems.append(
+                f"{path}, line {line}: nationality {nat!r} is reserved for the model's group of "
+                "all nationalities outside the largest ones; accepted: a nationality code or "
+                "name other than 'other' (e.g. UNK for unknown)"
+            )
+            continue
+        key = (route, nat, month)
+        if key in seen:
+            problems.append(
+                f"{path}, line {line}: route {route!r}, nationality {nat!r}, month {month} "
+                f"repeats line {seen[key]}; accepted: one row per route, nationality and month"
+            )
+            continue
+        seen[key] = line
+        rows.append((route, nat, month, count))
+    return rows, problems
+
+
+def _missing_months(path: Path, rows: list[tuple[str, str, str, float]]) -> list[str]:
+    by_route: dict[str, set[str]] = {}
+    for route, _, month, _ in rows:
+        by_route.setdefault(route, set()).add(month)
+    problems = []
+    for route, have in sorted(by_route.items()):
+        gaps = [m for m in _month_range(min(have), max(have)) if m not in have]
+        if gaps:
+            listed = ", ".join(gaps[:12]) + (" ..." if len(gaps) > 12 else "")
+            problems.append(
+                f"{path}: route {route!r} has no row for {len(gaps)} month(s) inside its span "
+                f"({listed}); missing months are not taken as zero: add rows with count 0 "
+                "where nothing was detected, or start the series later"
+            )
+    return problems
 
 
 @dataclass
