@@ -56,3 +56,18 @@ def test_the_coercion_comparison_is_a_share_of_coded_episodes(atlas: Atlas) -> N
     assert c["coded"] == coded > 0
     assert c["at_least_some"] == round((coded - got.get("none", 0)) / coded, 3)
     assert c["greenhill"]["at_least_some"] == 0.75
+
+
+def test_outcome_facets_filter_on_what_came_of_a_deal(atlas: Atlas) -> None:
+    hits = atlas.search(None, limit=None, role="challenger", got="none")
+    assert hits.total > 0
+    for r in hits.records:
+        doc = atlas.get(r["id"])
+        assert any(p["role"] == "challenger" and p.get("got") == "none" for p in doc["parties"])
+    unpaid = atlas.search(None, limit=None, money="promised_not_disbursed")
+    for r in unpaid.records:
+        stages = {m["stage"] for m in atlas.get(r["id"])["outcome"]["money"]}
+        assert "promised" in stages and "disbursed" not in stages
+    done = atlas.search(None, limit=None, carried_out="yes")
+    assert done.total > 0
+    assert all(atlas.get(r["id"])["coercion"]["carried_out"] == "yes" for r in done.records)

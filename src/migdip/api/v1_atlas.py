@@ -14,7 +14,17 @@ from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.atlas.codebook import fields, vocabulary, vocabulary_names
 from migdip.atlas.coverage import coverage, money_paid
 from migdip.atlas.edit import save_record
-from migdip.atlas.query import FACETS, SORTS, Facets, get_record, network, search, stats, timeline
+from migdip.atlas.query import (
+    FACETS,
+    MONEY_FACET,
+    SORTS,
+    Facets,
+    get_record,
+    network,
+    search,
+    stats,
+    timeline,
+)
 
 router = APIRouter(prefix="/atlas", tags=["atlas"], responses=ERROR_RESPONSES)
 Text = Annotated[str | None, Query(max_length=200)]
@@ -34,6 +44,9 @@ Position = Annotated[str | None, _vocab("position")]
 Approach = Annotated[str | None, _vocab("approach_mode")]
 Region = Annotated[str | None, _vocab("region")]
 Status = Annotated[str | None, _vocab("status")]
+Got = Annotated[str | None, _vocab("got")]
+CarriedOut = Annotated[str | None, _vocab("carried_out")]
+Money = Annotated[str | None, Query(max_length=40, json_schema_extra={"enum": list(MONEY_FACET)})]
 Year = Annotated[int | None, Query(ge=1800, le=2100)]
 SORT_PATTERN = "^(" + "|".join(s.replace("-", "\\-") for s in SORTS) + ")$"
 
@@ -51,6 +64,9 @@ def facets(
     year_to: Year = None,
     status: Status = None,
     dataset: Word = None,
+    got: Got = None,
+    money: Money = None,
+    carried_out: CarriedOut = None,
 ) -> Facets:
     """The Atlas facets every search-like endpoint takes (a FastAPI dependency)."""
     return Facets(
@@ -66,6 +82,9 @@ def facets(
         year_to,
         status,
         dataset,
+        got,
+        money,
+        carried_out,
     )
 
 

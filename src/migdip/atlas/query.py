@@ -26,6 +26,7 @@ SORTS = {
     "relevance": "score DESC, r.year, r.id",
 }
 FACETS = ("kind", "instrument", "region", "approach", "status", "dataset", "decade")
+MONEY_FACET = ("promised", "committed", "disbursed", "promised_not_disbursed")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Facets:
     year_to: int | None = None
     status: str | None = None
     dataset: str | None = None  # 'curated' or a dataset id
+    got: str | None = None  # what a party (of --party/--role/--position, if given) got
+    money: str | None = None  # a money stage recorded, or promised_not_disbursed
+    carried_out: str | None = None  # whether a threat was carried out (coercion fields)
 
     def __post_init__(self) -> None:
         # actor codes are upper case (TUR, EU, UNHCR); non-state actors are ns:<lower-case slug>
@@ -60,12 +64,18 @@ class Facets:
             ("approach", "approach_mode"),
             ("region", "region"),
             ("status", "status"),
+            ("got", "got"),
+            ("carried_out", "carried_out"),
         ):
             value = getattr(self, name)
             if value is not None and value not in vocabulary(vocab):
                 raise InputError(
                     f"--{name} {value!r} is not accepted; accepted: {', '.join(vocabulary(vocab))}"
                 )
+        if self.money is not None and self.money not in MONEY_FACET:
+            raise InputError(
+                f"--money {self.money!r} is not accepted; accepted: {', '.join(MONEY_FACET)}"
+            )
         if (
             self.year_from is not None
             and self.year_to is not None
@@ -107,18 +117,32 @@ def _where(f: Facets) -> tuple[str, list[Any]]:
         add("r.year <= ?", f.year_to)
     if f.dataset:
         add("coalesce(r.provenance_dataset, 'curated') = ?", f.dataset)
-    if f.party or f.role or f.position:
+    if f.party or f.role or f.position or f.got:
         add(
             "EXISTS (SELECT 1 FROM atlas_parties p WHERE p.record_id = r.id "
             "AND (? IS NULL OR p.actor = ?) AND (? IS NULL OR p.role = ?) "
-            "AND (? IS NULL OR list_contains(p.positions, ?)))",
+            "AND (? IS NULL OR list_contains(p.positions, ?)) AND (? IS NULL OR p.got = ?))",
             f.party,
             f.party,
             f.role,
             f.role,
             f.position,
             f.position,
+            f.got,
+            f.got,
         )
+    if f.money == "promised_not_disbursed":
+        add(
+            "EXISTS (SELECT 1 FROM atlas_money m WHERE m.record_id = r.id AND m.stage = "
+            "'promised') AND NOT EXISTS (SELECT 1 FROM atlas_money m WHERE m.record_id = r.id "
+            "AND m.stage = 'disbursed')"
+        )
+    elif f.money:
+        add(
+            "EXISTS (SELECT 1 FROM atlas_money m WHERE m.record_id = r.id AND m.stage = ?)", f.money
+        )
+    if f.carried_out:
+        add("json_extract_string(r.doc, '$.coercion.carried_out') = ?", f.carried_out)
     return " AND ".join(clauses), params
 
 

@@ -31,6 +31,17 @@ Instrument = Annotated[str | None, typer.Option(help="Instrument type, e.g. depl
 Party = Annotated[str | None, typer.Option(help="Actor code of a party: ISO3, bloc or org.")]
 Role = Annotated[str | None, typer.Option(help="Role of --party (or any party).")]
 Position = Annotated[str | None, typer.Option(help="origin, transit, destination, host.")]
+Got = Annotated[
+    str | None,
+    typer.Option(help="What a party (of --party/--role) got: all, most, some, none, unknown."),
+]
+Money = Annotated[
+    str | None,
+    typer.Option(help="promised, committed, disbursed or promised_not_disbursed."),
+]
+CarriedOut = Annotated[
+    str | None, typer.Option(help="Threats carried out: yes, partly, no, unknown.")
+]
 Approach = Annotated[str | None, typer.Option(help="cooperative, coercive or mixed.")]
 Region = Annotated[str | None, typer.Option(help="World region, e.g. africa.")]
 YearFrom = Annotated[int | None, typer.Option("--from", help="Active in or after this year.")]
@@ -81,6 +92,9 @@ def search_cmd(
     year_to: YearTo = None,
     status: Status = None,
     dataset: Dataset = None,
+    got: Got = None,
+    money: Money = None,
+    carried_out: CarriedOut = None,
     limit: Limit = 20,
     offset: Offset = 0,
     sort: Sort = None,
@@ -106,6 +120,9 @@ def search_cmd(
         year_to=year_to,
         status=status,
         dataset=dataset,
+        got=got,
+        money=money,
+        carried_out=carried_out,
     )
     if as_json:
         emit_json({"total": result.total, "records": result.records, "facets": result.facets})
@@ -130,6 +147,9 @@ def list_cmd(
     year_to: YearTo = None,
     status: Status = None,
     dataset: Dataset = None,
+    got: Got = None,
+    money: Money = None,
+    carried_out: CarriedOut = None,
     limit: Limit = 50,
     offset: Offset = 0,
     sort: Sort = None,
@@ -151,6 +171,9 @@ def list_cmd(
         year_to,
         status,
         dataset,
+        got,
+        money,
+        carried_out,
         limit,
         offset,
         sort,
