@@ -80,6 +80,7 @@ def repair_mojibake(text: str) -> str:
     return text
 
 
+@cache
 def _name_table() -> dict[str, str]:
     table = {s.name.lower(): s.iso3 for s in states().values()}
     with _NAMES.open(encoding="utf-8", newline="") as fh:

@@ -302,9 +302,12 @@ def _party_problems(
     return []
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing a key given twice in one mapping (PyYAML keeps the last
-    silently, so a misplaced line would overwrite a field without a word)."""
+_SAFE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present
+
+
+class _UniqueKeyLoader(_SAFE):  # type: ignore[misc]
+    """PyYAML's safe loader (libyaml's C parser when present), refusing a key given twice in one
+    mapping (PyYAML keeps the last silently, so a misplaced line would overwrite a field)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
@@ -318,7 +321,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                     key_node.start_mark,
                 )
             seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 def load_file(path: Path, root: Path | None = None) -> tuple[Record | None, list[Problem]]:
