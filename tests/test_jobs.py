@@ -83,3 +83,34 @@ def test_unknown_job_and_bad_limits() -> None:
     with pytest.raises(InputError, match="max_workers=0"):
         JobManager(max_workers=0)
     jobs.shutdown()
+
+
+def test_workers_sharing_a_folder_answer_for_each_others_jobs(tmp_path: Path) -> None:
+    """Two managers (two server workers) on one folder: status, result and cancellation of a
+    job reach it whichever worker is asked."""
+    import threading
+
+    from migdip.jobs import JobManager
+
+    a, b = JobManager(folder=tmp_path), JobManager(folder=tmp_path)
+    done = a.submit("sum", {"n": 3}, lambda ctx: {"total": 6})
+    a.wait(done.id)
+    seen = b.get(done.id)
+    assert seen.status == "done" and seen.result == {"total": 6}
+    assert done.id in {j.id for j in b.all()}
+
+    started = threading.Event()
+
+    def slow(ctx: Any) -> None:
+        started.set()
+        while True:
+            ctx.progress(0.5, "working")
+            time.sleep(0.01)
+
+    running = a.submit("slow", {}, slow)
+    assert started.wait(5)
+    b.cancel(running.id)  # asked of the other worker
+    assert a.wait(running.id, timeout=10).status == "cancelled"
+    assert b.get(running.id).status == "cancelled"
+    a.shutdown()
+    b.shutdown()

@@ -190,8 +190,12 @@ class State:
         self.pool = Pool(
             self.warehouse, settings.connections, settings.wait_seconds, settings.heavy_seconds
         )
+        folder = self.warehouse.path.parent / f"{self.warehouse.path.name}.jobs"
         self.jobs = JobManager(
-            settings.max_jobs, settings.max_queued_jobs, settings.max_job_seconds
+            settings.max_jobs,
+            settings.max_queued_jobs,
+            settings.max_job_seconds,
+            folder=folder if self.warehouse.shared else None,
         )
 
     def close(self) -> None:
