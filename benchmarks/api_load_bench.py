@@ -146,8 +146,17 @@ def _wrk(
 ) -> tuple[float, float, float, float, int]:
     script.write_text(text, encoding="utf-8")
     out = subprocess.run(
-        [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script)]
-        + [base],
+        [
+            wrk,
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            base,
+        ],
         capture_output=True,
         text=True,
         check=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -35,8 +37,22 @@ def test_swapped_roles_in_a_negotiation_are_named(client: TestClient) -> None:
     assert "did you mean EU TUN?" in message
 
 
-def test_ids_that_contradict_their_years_are_reported() -> None:
+def test_ids_agree_with_their_years_and_former_ids_still_resolve(client: TestClient) -> None:
     report = validate_records(records_dir())
-    flagged = {p.value for p in report.warnings if "the id names the year" in p.message}
-    assert "npl-2017-domestic-worker-ban" in flagged
-    assert "eu-tur-2016-statement" not in flagged
+    assert [p.value for p in report.warnings if "the id names the year" in p.message] == []
+    moved = client.get("/api/v1/atlas/records/npl-2017-domestic-worker-ban").json()["data"]
+    assert moved["id"] == "npl-2014-domestic-worker-ban"
+    assert moved["former_ids"] == ["npl-2017-domestic-worker-ban"]
+
+
+def test_an_id_that_contradicts_its_year_is_warned(tmp_path: Path) -> None:
+    import yaml
+
+    root = tmp_path / "2016"
+    root.mkdir()
+    source = records_dir() / "2016" / "eu-tur-2016-statement.yaml"
+    doc = yaml.safe_load(source.read_text(encoding="utf-8"))
+    doc["id"] = "eu-tur-2019-statement"
+    (root / "eu-tur-2019-statement.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    report = validate_records(tmp_path)
+    assert any("the id names the year 2019" in p.message for p in report.warnings)

@@ -20,7 +20,7 @@ LITERATURE: dict[str, list[str]] = {
     "Los Angeles Declaration on Migration and Protection (2022)": ["la-declaration-2022"],
     "Pacific Australia Labour Mobility scheme": ["aus-2022-palm-scheme"],
     "Japan's EPAs with Indonesia, the Philippines and Vietnam": [
-        "jpn-idn-2008-epa",
+        "jpn-idn-2007-epa",
         "jpn-phl-2006-epa",
         "jpn-vnm-2012-epa-nurses",
     ],
@@ -48,7 +48,7 @@ LITERATURE: dict[str, list[str]] = {
     "Philippines' deployment bans to Kuwait (2018, 2023) and bargaining with the UAE": [
         "phl-kwt-2018-deployment-ban",
         "phl-kwt-2023-deployment-ban",
-        "phl-are-2017-domestic-worker-bargaining",
+        "phl-are-2014-domestic-worker-bargaining",
     ],
     "Ethiopia's jobs compact": ["eth-2016-jobs-compact"],
     "Canada's SAWP with Mexico and the Caribbean": ["can-mex-1974-sawp", "can-jam-1966-sawp"],
@@ -60,7 +60,7 @@ LITERATURE: dict[str, list[str]] = {
         "usa-mex-2017-wall-funding-dispute",
         "usa-mex-2019-tariff-threat",
     ],
-    "India's demand for work visas in UK trade talks": ["ind-gbr-2025-fta-work-visas"],
+    "India's demand for work visas in UK trade talks": ["ind-gbr-2022-fta-work-visas"],
     "Jordan's and Libya's expulsions of foreign workers as leverage": [
         "jor-expulsion-workers-leverage",
         "lby-1995-palestinian-expulsion",

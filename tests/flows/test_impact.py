@@ -80,7 +80,7 @@ def atlas_con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnec
 
 def test_record_without_route_is_a_clear_error(atlas_con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(InputError, match="is tied to no Frontex route"):
-        evaluate(atlas_con, "jpn-idn-2008-epa")
+        evaluate(atlas_con, "jpn-idn-2007-epa")
 
 
 def test_evaluate_a_deal_plots_and_writes_back(

@@ -113,7 +113,7 @@ def test_impact_command_errors_and_json(
 ) -> None:
     runner = CliRunner()
     wh = str(tmp_path / "w.duckdb")
-    result = runner.invoke(app, ["impact", "jpn-idn-2008-epa", "--warehouse", wh, "--no-write"])
+    result = runner.invoke(app, ["impact", "jpn-idn-2007-epa", "--warehouse", wh, "--no-write"])
     assert result.exit_code == 1 and "is tied to no Frontex route" in result.stderr
     ok = runner.invoke(
         app,

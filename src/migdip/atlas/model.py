@@ -229,6 +229,7 @@ class Record(_Strict):
     provenance: Annotated[str, vocab("provenance")] = "curated"
     provenance_dataset: Text | None = None
     provenance_row: Text | None = None
+    former_ids: list[RecordId] = Field(default_factory=list)  # ids it had before (links resolve)
     related: list[RecordId] = Field(default_factory=list)
     confounders: list[RecordId] = Field(default_factory=list)
     tags: list[Text] = Field(default_factory=list)

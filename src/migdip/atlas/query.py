@@ -235,12 +235,25 @@ def record_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [str(r[0]) for r in con.execute("SELECT id FROM atlas_records ORDER BY id").fetchall()]
 
 
+def _renamed(con: duckdb.DuckDBPyConnection, record_id: str) -> str | None:
+    rows = con.execute(
+        "SELECT id, doc->>'former_ids' FROM atlas_records WHERE doc->>'former_ids' IS NOT NULL"
+    ).fetchall()
+    for rid, former in rows:
+        if record_id in json.loads(former):
+            return str(rid)
+    return None
+
+
 def get_record(con: duckdb.DuckDBPyConnection, record_id: str) -> dict[str, Any]:
     """One record as its document, with party names and types resolved."""
     row = con.execute(
         "SELECT doc, file, provenance_dataset FROM atlas_records WHERE id = ?", [record_id]
     ).fetchone()
     if row is None:
+        moved = _renamed(con, record_id)
+        if moved is not None:
+            return get_record(con, moved)  # a record's former id still finds it
         close = difflib.get_close_matches(record_id, record_ids(con), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise NotFoundError(

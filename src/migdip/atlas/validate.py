@@ -385,6 +385,17 @@ def collection_problems(records: list[Record], files: dict[str, list[str]]) -> l
     ids = {r.id for r in records}
     first = {rid: where[0] for rid, where in files.items()}
     for r in records:
+        for old in r.former_ids:
+            if old in ids:
+                problems.append(
+                    Problem(
+                        first[r.id],
+                        "former_ids",
+                        old,
+                        "a former id may not be another record's id; accepted: ids no record uses",
+                    )
+                )
+    for r in records:
         for kind in ("related", "confounders"):
             for link in getattr(r, kind):
                 if link not in ids:

@@ -17,7 +17,7 @@ DEALS = (
     "eu-tur-2016-statement",
     "balkans-2016-route-closure",
     "ita-lby-2017-mou",
-    "esp-mar-2019-eu-funding",
+    "esp-mar-2018-eu-funding",
     "blr-pol-2021-engineered-crossings",
     "eu-tun-2023-mou",
     "eu-mrt-2024-migration-partnership",
