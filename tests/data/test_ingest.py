@@ -110,7 +110,7 @@ def test_every_rule_breach_is_reported_at_once(
     found = {(p.line, p.column) for p in info.value.problems}
     assert found == {(2, "refugees"), (3, "refugees"), (6, "year"), (8, "year,origin,asylum")}
     text = str(info.value)
-    assert "line 2, column 'refugees': value '-5.0' is not accepted; accepted: counts" in text
+    assert "line 2, column 'refugees': value '-5' is not accepted; accepted: counts" in text
     assert "line 6, column 'year': value '20200' is not accepted; accepted: years from 1900" in text
     assert "one row per year, origin, asylum (this key is repeated)" in text
     assert _state(con) == before

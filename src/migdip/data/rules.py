@@ -22,6 +22,7 @@ from pandera.errors import SchemaErrors
 
 from migdip.data.csvload import PER_COLUMN, CellProblem, LoadError
 
+KEY = "_key"  # a 64-bit hash of the key columns: one column to check, not several strings
 MAX_COUNT = 9e9  # more people than live on Earth is not a count
 FIRST_YEAR = 1900
 
@@ -42,15 +43,8 @@ class Rules:
     unique: tuple[str, ...] = ()  # columns that together identify a row
 
     def columns(self) -> set[str]:
-        return {
-            *self.counts,
-            *self.years,
-            *self.months,
-            *self.dates,
-            *self.finite,
-            *self.ranges,
-            *self.unique,
-        }
+        """Columns with value checks (the key's uniqueness is checked on a hash of it)."""
+        return {*self.counts, *self.years, *self.months, *self.dates, *self.finite, *self.ranges}
 
 
 def _finite(series: pd.Series) -> pd.Series:
@@ -95,11 +89,11 @@ def schema(rules: Rules) -> pa.DataFrameSchema:
         add(c, finite)
     for c, (low, high) in rules.ranges.items():
         add(c, finite, pa.Check.in_range(low, high, error=f"numbers from {low:g} to {high:g}"))
-    for c in rules.unique:
-        columns.setdefault(c, pa.Column(nullable=True, coerce=False))
+    if rules.unique:
+        columns[KEY] = pa.Column(nullable=True, coerce=False)
     return pa.DataFrameSchema(
         columns,
-        unique=list(rules.unique) or None,
+        unique=[KEY] if rules.unique else None,
         report_duplicates="exclude_first",
         strict=False,
     )
@@ -110,23 +104,47 @@ def check(
 ) -> None:
     """Validate the staged rows against ``rules``; raise LoadError with every failing cell."""
     wanted = rules.columns()
-    if not wanted:
+    if not wanted and not rules.unique:
         return
     have = [str(r[0]) for r in con.execute(f"DESCRIBE {staged}").fetchall()]
     keep = [c for c in have if c in wanted or c == "_line"]
+    if rules.unique:
+        keep.append(f"(hash({', '.join(rules.unique)}) >> 1)::BIGINT AS {KEY}")
     frame = con.execute(f"SELECT {', '.join(keep)} FROM {staged}").df()
     try:
         schema(rules).validate(frame, lazy=True)
     except SchemaErrors as exc:
-        problems = _problems(exc.failure_cases, frame, rules, str(path))
+        keys = _key_values(con, staged, rules, exc.failure_cases)
+        problems = _problems(exc.failure_cases, frame, rules, str(path), keys)
         raise LoadError(
             f"{path}: {len(problems)} value(s) break the dataset's rules; nothing was ingested",
             problems,
         ) from None
 
 
+def _key_values(
+    con: duckdb.DuckDBPyConnection, staged: str, rules: Rules, cases: pd.DataFrame
+) -> dict[int, tuple[Any, ...]]:
+    """The key columns' values of the rows named in ``cases`` (row = position in ``staged``)."""
+    if not rules.unique:
+        return {}
+    wanted = sorted({int(i) for i in cases["index"].dropna()})[: 10 * PER_COLUMN]
+    if not wanted:
+        return {}
+    rows = con.execute(
+        f"SELECT n, {', '.join(rules.unique)} FROM (SELECT row_number() OVER () - 1 AS n, * "
+        f"FROM {staged}) WHERE list_contains(?, n)",
+        [wanted],
+    ).fetchall()
+    return {int(r[0]): tuple(r[1:]) for r in rows}
+
+
 def _problems(
-    cases: pd.DataFrame, frame: pd.DataFrame, rules: Rules, file: str
+    cases: pd.DataFrame,
+    frame: pd.DataFrame,
+    rules: Rules,
+    file: str,
+    keys: dict[int, tuple[Any, ...]],
 ) -> list[CellProblem]:
     out: list[CellProblem] = []
     per_column: dict[str, int] = {}
@@ -140,7 +158,7 @@ def _problems(
                 continue
             repeated.add(int(index))
             column = key
-            value = ", ".join(str(row[k]) for k in rules.unique)
+            value = ", ".join(str(v) for v in keys.get(int(index), ()))
             accepted = f"one row per {', '.join(rules.unique)} (this key is repeated)"
         else:
             column = str(_get(case, "column"))
@@ -150,10 +168,14 @@ def _problems(
         per_column[column] = per_column.get(column, 0) + 1
         line, where = None, ""
         if row is not None and "_line" in frame.columns:
-            line = int(str(row["_line"]))
+            line = int(float(str(row["_line"])))
         elif row is not None:
-            shown = rules.unique or tuple(c for c in frame.columns if c != column)
-            where = "row with " + ", ".join(f"{k}={row[k]}" for k in shown)
+            pairs: list[tuple[str, Any]]
+            if rules.unique and int(index) in keys:
+                pairs = list(zip(rules.unique, keys[int(index)], strict=True))
+            else:
+                pairs = [(str(k), row[k]) for k in frame.columns if k not in (column, KEY)]
+            where = "row with " + ", ".join(f"{k}={v}" for k, v in pairs)
         out.append(CellProblem(file, line, column, value, accepted, where))
     out.sort(key=lambda p: (p.line or 0, p.column))
     return out
@@ -161,7 +183,10 @@ def _problems(
 
 def _show(value: Any) -> str:
     if isinstance(value, float | np.floating):
-        return repr(float(value))
+        number = float(value)
+        if number.is_integer() and abs(number) < 1e15:
+            return str(int(number))  # pandera's failure cases turn whole numbers into floats
+        return repr(number)
     return str(value)
 
 
