@@ -25,6 +25,7 @@ from migdip.atlas.query import (
     stats,
     timeline,
 )
+from migdip.flows.flowcheck import check_flows
 
 router = APIRouter(prefix="/atlas", tags=["atlas"], responses=ERROR_RESPONSES)
 Text = Annotated[str | None, Query(max_length=200)]
@@ -165,6 +166,15 @@ def audit(con: Con, limit: Limit = 50, offset: Offset = 0) -> Any:
 @router.get("/coverage", response_model=Envelope, summary="What the curated records code, by field")
 def atlas_coverage(con: Con) -> Any:
     return ok(coverage(con))
+
+
+@router.get(
+    "/flow-checks",
+    response_model=Envelope,
+    summary="Sourced flow figures checked against the warehouse's series (>10% flagged)",
+)
+def atlas_flow_checks(con: Con) -> Any:
+    return ok(check_flows(con))
 
 
 @router.get(

@@ -146,6 +146,7 @@ class FlowEffect(_Strict):
     after_period: Text | None = None
     sources: list[SourceId] = Field(default_factory=list)
     computed: bool = False
+    series: Annotated[str, Field(pattern=r"^frontex:[a-z_]+(\+[a-z_]+)*$")] | None = None
     note: Text | None = None
 
 

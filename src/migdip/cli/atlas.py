@@ -363,12 +363,46 @@ def coverage_cmd(
     money: Annotated[
         bool, typer.Option("--money", help="List deals by the share of promised money paid.")
     ] = False,
+    check_flows: Annotated[
+        bool,
+        typer.Option(
+            "--check-flows",
+            help="Check sourced flow figures against the warehouse's series (>10% reported).",
+        ),
+    ] = False,
     warehouse: WarehouseOpt = None,
     records: RecordsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """For each outcome field, how many curated records carry it, by region and decade."""
     atlas = _atlas(warehouse, records)
+    if check_flows:
+        from migdip.data.ingest import with_datasets
+        from migdip.flows.flowcheck import check_flows as run_checks
+
+        report = run_checks(with_datasets(atlas.warehouse))
+        if as_json:
+            emit_json(report)
+            return
+        table = Table(title=f"Sourced flow figures against {report['series']}")
+        for column in ("record", "period", "recorded", "warehouse", "difference"):
+            table.add_column(column)
+        for c in report["checked"]:
+            diff = "-" if c["difference"] is None else f"{c['difference']:+.1%}"
+            table.add_row(
+                c["record"],
+                str(c["period"]),
+                f"{c['recorded']:,.0f}",
+                f"{c['warehouse']:,.0f}",
+                f"[red]{diff}[/]" if c["flagged"] else diff,
+            )
+        console.print(table)
+        console.print(
+            f"{report['flagged']} of {len(report['checked'])} figures differ by more than "
+            f"{report['tolerance']:.0%}; {report['not_checkable']} flow effects name no series "
+            "the warehouse holds (give `series: frontex:<route>` to check one)."
+        )
+        return
     if money:
         deals = atlas.money_paid()
         if as_json:
