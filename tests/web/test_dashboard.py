@@ -218,6 +218,19 @@ def test_timeline(page: Any, shots: Path) -> None:
     shot(page, shots, "timeline")
 
 
+def test_outcomes(page: Any, shots: Path) -> None:
+    page.goto("/#/outcomes")
+    coverage = page.get_by_role("table", name=re.compile("Records carrying each outcome field"))
+    expect(coverage).to_contain_text("party outcomes")
+    expect(page.locator("h2").first).to_contain_text(f"{counts.curated()} curated records")
+    money = page.get_by_role("table", name=re.compile("share of promised money paid"))
+    expect(money).to_contain_text("EU-Turkey Statement")
+    expect(page.locator("#outcomes-money figure.chart")).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("Coercion episodes"))).to_contain_text("75%")
+    audit(page)
+    shot(page, shots, "outcomes")
+
+
 def test_country_and_dyad(page: Any, shots: Path) -> None:
     page.goto("/#/country/TUR")
     expect(page.locator("h1")).to_have_text("Türkiye (TUR)")

@@ -13,10 +13,12 @@ import * as routes from "./js/pages/routes.js";
 import * as scenarios from "./js/pages/scenarios.js";
 import * as negotiation from "./js/pages/negotiation.js";
 import * as downloads from "./js/pages/downloads.js";
+import * as outcomes from "./js/pages/outcomes.js";
 
 const PAGES = {
   atlas: { render: atlas.render, title: "Atlas", nav: "atlas" },
   record: { render: record.render, title: "Record", nav: "atlas" },
+  outcomes: { render: outcomes.render, title: "Outcomes", nav: "outcomes" },
   map: { render: map.render, title: "World map", nav: "map" },
   network: { render: network.render, title: "Network of deals", nav: "network" },
   timeline: { render: timeline.render, title: "Timeline", nav: "timeline" },
