@@ -84,12 +84,12 @@ def test_keyboard_reaches_skip_link_and_nav(page: Any, shots: Path) -> None:
         pytest.fail("Tab never reached the navigation")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
-    page.keyboard.press("Tab")  # the second link: World map
-    assert page.evaluate("document.activeElement.textContent") == "World map"
+    page.keyboard.press("Tab")  # the second link: Outcomes
+    assert page.evaluate("document.activeElement.textContent") == "Outcomes"
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"#/map"))
+    expect(page).to_have_url(re.compile(r"#/outcomes"))
     expect(page.locator("#page-title")).to_be_focused()
-    expect(page.locator(".site-nav a[aria-current=page]")).to_have_text("World map")
+    expect(page.locator(".site-nav a[aria-current=page]")).to_have_text("Outcomes")
     shot(page, shots, "keyboard-nav")
 
 
