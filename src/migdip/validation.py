@@ -14,7 +14,7 @@ import duckdb
 from migdip.atlas import Atlas
 from migdip.atomic import write_text
 from migdip.bargaining import validation as bargaining
-from migdip.data.ingest import with_datasets
+from migdip.data.ingest import ensure_bundled
 from migdip.flows import validation as flows
 from migdip.flows.impact import refresh_estimates
 from migdip.paths import docs_dir
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> None:
     if args not in ([], ["--write"]):
         raise SystemExit(f"unknown arguments {' '.join(args)}; accepted: --write")
     wh = Warehouse()
-    with_datasets(wh).close()
+    ensure_bundled(wh)
     atlas = Atlas(warehouse=wh)
     if not args:
         print(render(atlas.con), end="")

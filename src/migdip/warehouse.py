@@ -253,13 +253,7 @@ def open_warehouse(
     if target is None:
         target = default_warehouse_path()
     if isinstance(target, Path):
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WarehouseError(
-                f"cannot create the folder of the warehouse {target}: {exc.strerror}; "
-                "choose another place with --warehouse PATH or MIGDIP_WAREHOUSE"
-            ) from exc
+        _make_folder(target.parent, target)
     try:
         con = duckdb.connect(str(target), read_only=read_only)
     except duckdb.Error as exc:
@@ -340,12 +334,12 @@ class Warehouse:
             return self._con.cursor()
         for _ in range(5):
             current = self.generation()
-            if current is None or self._pending(current):
+            if current is None:
                 with self.write():
-                    pass  # creates or migrates the warehouse
+                    pass  # creates the warehouse
                 continue
             try:
-                return duckdb.connect(current, read_only=True)
+                con = duckdb.connect(current, read_only=True)
             except duckdb.IOException:
                 continue  # a writer removed that generation just now: take the new one
             except duckdb.Error as exc:
@@ -353,21 +347,12 @@ class Warehouse:
                     f"cannot read the warehouse {self.path}: {exc}; choose another file with "
                     "--warehouse PATH or MIGDIP_WAREHOUSE"
                 ) from exc
-        raise WarehouseError(f"the warehouse {self.path} kept changing while being opened")
-
-    @staticmethod
-    def _pending(file: str) -> bool:
-        try:
-            con = duckdb.connect(file, read_only=True)
-        except duckdb.Error:
-            return True
-        try:
-            done = {str(r[0]) for r in con.execute("SELECT name FROM _migrations").fetchall()}
-        except duckdb.Error:
-            done = set()
-        finally:
+            if set(applied_migrations(con)) >= {m.name for m in MIGRATIONS}:
+                return con
             con.close()
-        return any(m.name not in done for m in MIGRATIONS)
+            with self.write():
+                pass  # migrates the warehouse
+        raise WarehouseError(f"the warehouse {self.path} kept changing while being opened")
 
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -375,14 +360,12 @@ class Warehouse:
         if self._con is not None:
             yield self._con
             return
-        self._make_folder()
+        _make_folder(self.generations, self.path)
         with self._lock():
             current = self.generation()
             new = self.generations / f"{time.time_ns()}-{os.getpid()}.duckdb"
-            if current is not None:
+            if current is not None:  # a generation, or a file written before generations
                 shutil.copyfile(current, new)
-            elif self.path.is_file():  # a warehouse written before generations: adopt it
-                shutil.copyfile(self.path, new)
             try:
                 con = duckdb.connect(str(new))
             except duckdb.Error as exc:
@@ -418,15 +401,6 @@ class Warehouse:
                 make_ready(w)
         return True
 
-    def _make_folder(self) -> None:
-        try:
-            self.generations.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WarehouseError(
-                f"cannot create the folder of the warehouse {self.path}: {exc.strerror}; "
-                "choose another place with --warehouse PATH or MIGDIP_WAREHOUSE"
-            ) from exc
-
     @contextmanager
     def _lock(self) -> Iterator[None]:
         lock_path = self.path.parent / f"{self.path.name}.lock"
@@ -458,6 +432,16 @@ class Warehouse:
         old = sorted(p for p in self.generations.glob("*.duckdb") if p != new)
         for stale in old[: max(len(old) - (KEEP_GENERATIONS - 1), 0)]:
             stale.unlink(missing_ok=True)  # open readers keep their copy until they close
+
+
+def _make_folder(folder: Path, warehouse: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError(
+            f"cannot create the folder of the warehouse {warehouse}: {exc.strerror}; "
+            "choose another place with --warehouse PATH or MIGDIP_WAREHOUSE"
+        ) from exc
 
 
 def _fsync(path: Path) -> None:

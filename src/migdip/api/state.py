@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from migdip.atlas.store import build_atlas, is_current
-from migdip.data.ingest import ensure_datasets, missing_datasets
+from migdip.atlas.store import ensure_atlas
+from migdip.data.ingest import ensure_bundled
 from migdip.errors import InputError, MigdipError
 from migdip.jobs import JobManager
 from migdip.paths import records_dir
@@ -182,10 +182,8 @@ class State:
         self.settings = settings
         self.records = settings.records or records_dir()
         self.warehouse = Warehouse(settings.warehouse)
-        ingested = self.warehouse.ensure(lambda c: not missing_datasets(c), ensure_datasets)
-        built = self.warehouse.ensure(
-            lambda c: is_current(c, self.records), lambda c: build_atlas(c, self.records)
-        )
+        ingested = ensure_bundled(self.warehouse)
+        built = ensure_atlas(self.warehouse, self.records)
         self.prepared = ingested or built  # whether this start had to write the warehouse
         self.pool = Pool(
             self.warehouse, settings.connections, settings.wait_seconds, settings.heavy_seconds

@@ -29,7 +29,7 @@ from migdip.atlas.query import (
     stats,
     timeline,
 )
-from migdip.atlas.store import AtlasInvalid, BuildResult, build_atlas, is_current, load_atlas
+from migdip.atlas.store import AtlasInvalid, BuildResult, build_atlas, ensure_atlas, load_atlas
 from migdip.atlas.validate import Problem, Report, validate_records
 from migdip.warehouse import Warehouse
 
@@ -70,9 +70,7 @@ class Atlas:
         else:
             self.warehouse = Warehouse(warehouse)
         if auto_build:
-            self.warehouse.ensure(
-                lambda c: is_current(c, self.records), lambda c: build_atlas(c, self.records)
-            )
+            ensure_atlas(self.warehouse, self.records)
         self.con = con if con is not None else self.warehouse.read()
 
     def rebuild(self) -> BuildResult:

@@ -21,7 +21,7 @@ from migdip.atlas.validate import WARNING, Problem, Report, validate_records
 from migdip.data.countries import bloc_memberships
 from migdip.errors import MigdipError
 from migdip.paths import records_dir
-from migdip.warehouse import insert_rows, transaction
+from migdip.warehouse import Warehouse, insert_rows, transaction
 
 ATLAS_TABLES = (
     "atlas_records",
@@ -328,7 +328,6 @@ def is_current(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> bool
     return row is not None and row[0] == fingerprint(root) and row[1] == str(root)
 
 
-def ensure_atlas(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> None:
-    """Build the Atlas if the warehouse has none or an outdated one."""
-    if not is_current(con, root):
-        build_atlas(con, root)
+def ensure_atlas(warehouse: Warehouse, root: Path | None = None) -> bool:
+    """Build the Atlas if the warehouse has none or an outdated one; True when it built."""
+    return warehouse.ensure(lambda c: is_current(c, root), lambda c: build_atlas(c, root))

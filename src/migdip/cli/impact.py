@@ -10,7 +10,7 @@ from rich.table import Table
 
 from migdip.atlas import Atlas
 from migdip.cli.common import JsonOpt, RecordsOpt, WarehouseOpt, console, emit_json, handle_errors
-from migdip.data.ingest import with_datasets
+from migdip.data.ingest import ensure_bundled
 from migdip.flows.impact import FRONTEX_ROUTE, evaluate, plot, public, write_back
 from migdip.warehouse import Warehouse
 
@@ -39,8 +39,8 @@ def impact_cmd(
 ) -> None:
     """Estimate a deal's effect on Frontex detections, with intervals and diagnostics."""
     wh = Warehouse(warehouse)
+    ensure_bundled(wh)  # the Frontex and IOM series, on first use
     atlas = Atlas(warehouse=wh, records=records)
-    atlas.con = with_datasets(wh)
     result = evaluate(atlas.con, record_id, pre, post, seed)
     payload = public(result)
     if out is not None:

@@ -117,9 +117,14 @@ def ensure_datasets(con: duckdb.DuckDBPyConnection) -> list[IngestResult]:
     return [ingest(con, d) for d in missing_datasets(con)]
 
 
+def ensure_bundled(wh: Warehouse) -> bool:
+    """Ingest, in one write of ``wh``, the bundled datasets it lacks; True when it wrote."""
+    return wh.ensure(lambda c: not missing_datasets(c), ensure_datasets)
+
+
 def with_datasets(wh: Warehouse) -> duckdb.DuckDBPyConnection:
     """A read connection to ``wh`` once every bundled dataset is in (ingested on first use)."""
-    wh.ensure(lambda c: not missing_datasets(c), ensure_datasets)
+    ensure_bundled(wh)
     return wh.read()
 
 
