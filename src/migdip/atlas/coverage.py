@@ -12,10 +12,10 @@ from typing import Any
 
 import duckdb
 
+from migdip.atlas.validate import CODED, COERCIVE_INSTRUMENTS
+
 Doc = dict[str, Any]
 PRINCIPAL = {"challenger", "target", "party"}
-CODED = {"all", "most", "some", "none"}
-COERCIVE = {"threat_to_release", "engineered_movement"}
 
 # Greenhill's aggregates as published (as summarised in the Washington Post's Monkey Cage,
 # 2021-08-13): coercers got at least some of their objectives in three quarters of the cases she
@@ -135,7 +135,9 @@ def coverage(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 def coercion_outcomes(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """The challenger's outcome in the coercion episodes, beside Greenhill's aggregates."""
     docs = [
-        d for d in curated_docs(con) if "coercion" in d or COERCIVE & set(d.get("instruments", []))
+        d
+        for d in curated_docs(con)
+        if "coercion" in d or COERCIVE_INSTRUMENTS & set(d.get("instruments", []))
     ]
     got: Counter[str] = Counter()
     for d in docs:

@@ -146,8 +146,8 @@ def _figure_sources(record: Record) -> Iterable[tuple[str, list[str], bool]]:
         yield "coercion", record.coercion.sources, True
 
 
-_CODED = {"all", "most", "some", "none"}
-_COERCIVE_INSTRUMENTS = {"threat_to_release", "engineered_movement"}
+CODED = frozenset({"all", "most", "some", "none"})  # a party's outcome that is known
+COERCIVE_INSTRUMENTS = frozenset({"threat_to_release", "engineered_movement"})
 
 
 def outcome_problems(file: str, record: Record) -> list[Problem]:
@@ -155,7 +155,7 @@ def outcome_problems(file: str, record: Record) -> list[Problem]:
     every unknown, the scholarship behind a classification, coercion fields for threats."""
     out: list[Problem] = []
     for i, party in enumerate(record.parties):
-        if party.got in _CODED and not party.got_sources:
+        if party.got in CODED and not party.got_sources:
             out.append(
                 Problem(
                     file,
@@ -182,7 +182,7 @@ def outcome_problems(file: str, record: Record) -> list[Problem]:
                 WARNING,
             )
         )
-    if set(record.instruments) & _COERCIVE_INSTRUMENTS and record.coercion is None:
+    if set(record.instruments) & COERCIVE_INSTRUMENTS and record.coercion is None:
         out.append(
             Problem(
                 file,

@@ -56,16 +56,6 @@ class CellProblem:
             f"accepted: {self.accepted}"
         )
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "value": self.value,
-            "accepted": self.accepted,
-            "where": self.where,
-        }
-
 
 PER_COLUMN = 100  # bad cells reported per column at most (the count says how many in all)
 
