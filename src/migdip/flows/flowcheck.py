@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from migdip.flows.impact import FRONTEX_ROUTE
+from migdip.flows.routes_model import month_range
 
 TOLERANCE = 0.10
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:\.\.(\d{4})(?:-(\d{2}))?)?$")
@@ -29,14 +30,8 @@ def months_of(period: str | None) -> list[str] | None:
         return None
     y1, m1, y2, m2 = match.groups()
     first = f"{y1}-{m1 or '01'}"
-    last = f"{y2 or y1}-{m2 or (m1 if not y2 else '12') or '12'}"
-    if not m1 and not y2:
-        last = f"{y1}-12"
-    out, y, m = [], int(first[:4]), int(first[5:7])
-    while f"{y:04d}-{m:02d}" <= last:
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out or None
+    last = f"{y1}-{m1 or '12'}" if y2 is None else f"{y2}-{m2 or '12'}"
+    return month_range(first, last) or None
 
 
 def _routes(effect: dict[str, Any], record: dict[str, Any]) -> list[str]:

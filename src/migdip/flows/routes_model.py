@@ -66,7 +66,7 @@ class RouteData:
         return out
 
 
-def _month_range(first: str, last: str) -> list[str]:
+def month_range(first: str, last: str) -> list[str]:
     y, m = int(first[:4]), int(first[5:7])
     out = []
     while f"{y:04d}-{m:02d}" <= last:
@@ -81,7 +81,7 @@ def from_rows(
     """Build the series from (route, nationality, month, count) rows."""
     if not rows:
         raise InputError("the monthly series is empty")
-    months = _month_range(min(r[2] for r in rows), max(r[2] for r in rows))
+    months = month_range(min(r[2] for r in rows), max(r[2] for r in rows))
     routes = routes or sorted({r[0] for r in rows})
     by_nat: dict[str, float] = {}
     for route, nat, _, count in rows:
@@ -194,7 +194,7 @@ def _missing_months(path: Path, rows: list[tuple[str, str, str, float]]) -> list
         by_route.setdefault(route, set()).add(month)
     problems = []
     for route, have in sorted(by_route.items()):
-        gaps = [m for m in _month_range(min(have), max(have)) if m not in have]
+        gaps = [m for m in month_range(min(have), max(have)) if m not in have]
         if gaps:
             listed = ", ".join(gaps[:12]) + (" ..." if len(gaps) > 12 else "")
             problems.append(
