@@ -71,3 +71,29 @@ def test_outcome_facets_filter_on_what_came_of_a_deal(atlas: Atlas) -> None:
     done = atlas.search(None, limit=None, carried_out="yes")
     assert done.total > 0
     assert all(atlas.get(r["id"])["coercion"]["carried_out"] == "yes" for r in done.records)
+
+
+def test_addresses_are_classed_by_their_host() -> None:
+    from migdip.atlas.sources import source_class, weak_only
+
+    assert source_class("https://www.docslib.org/doc/1/x") == "mirror"
+    assert source_class("https://fr.scribd.com/document/1") == "mirror"  # sub-domain
+    assert source_class("https://en.wikipedia.org/wiki/X") == "encyclopedia"
+    assert source_class("https://eur-lex.europa.eu/legal-content/EN/TXT/") == "official"
+    assert source_class("https://www.dfa.gov.ph/news") == "official"  # country government
+    assert source_class("https://mol.go.th/x") == "official"
+    assert source_class("https://www.theguardian.com/world") == "other"
+    assert source_class("https://notdocslib.org/x") == "other"  # a label, not a substring
+    assert weak_only(["https://docslib.org/a", "https://pledgetimes.com/b"])
+    assert not weak_only(["https://docslib.org/a", "https://www.hrw.org/b"])
+    assert not weak_only([])
+
+
+def test_source_quality_is_counted_from_the_records(atlas: Atlas) -> None:
+    from migdip.atlas.sources import source_class
+
+    quality = atlas.coverage()["sources"]
+    urls = [s["url"] for d in _docs() for s in d["sources"]]  # type: ignore[attr-defined]
+    assert sum(quality["by_class"].values()) == len(urls)
+    assert quality["by_class"]["mirror"] == sum(1 for u in urls if source_class(u) == "mirror")
+    assert quality["records_with_weak_only_codings"] == len(quality["weak_only"])

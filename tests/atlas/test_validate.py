@@ -160,3 +160,18 @@ def test_load_file_reports_not_a_mapping(tmp_path: Path) -> None:
         str(problems[0])
         == "error: x.yaml: a record file must hold a mapping of fields (value: ['a', 'b'])"
     )
+
+
+def test_high_confidence_on_mirrors_only_is_a_warning(records_copy: Path) -> None:
+    path = records_copy / "2016" / "eu-tur-2016-statement.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["confidence"] = "high"
+    party = next(p for p in data["parties"] if p.get("got_sources"))
+    data["sources"].append({"id": "s99", "url": "https://docslib.org/doc/1/x", "title": "A copy"})
+    party["got_sources"] = ["s99"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    warnings = [str(p) for p in validate_records(records_copy).warnings]
+    assert any("rests only on mirrors" in w and "(value: s99)" in w for w in warnings), warnings
+    data["confidence"] = "medium"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert not any("rests only" in str(p) for p in validate_records(records_copy).warnings)

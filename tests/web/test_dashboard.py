@@ -226,6 +226,7 @@ def test_outcomes(page: Any, shots: Path) -> None:
     money = page.get_by_role("table", name=re.compile("share of promised money paid"))
     expect(money).to_contain_text("EU-Turkey Statement")
     expect(page.locator("#outcomes-money figure.chart")).to_be_visible()
+    expect(page.locator("#outcomes-sources")).to_contain_text(re.compile(r"\d+ mirror"))
     expect(page.get_by_role("table", name=re.compile("Coercion episodes"))).to_contain_text("75%")
     audit(page)
     shot(page, shots, "outcomes")

@@ -12,7 +12,9 @@ from typing import Any
 
 import duckdb
 
-from migdip.atlas.validate import CODED, COERCIVE_INSTRUMENTS
+from migdip.atlas.model import Record
+from migdip.atlas.sources import CLASSES, source_class
+from migdip.atlas.validate import CODED, COERCIVE_INSTRUMENTS, weak_codings
 
 Doc = dict[str, Any]
 PRINCIPAL = {"challenger", "target", "party"}
@@ -129,6 +131,33 @@ def coverage(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "regions": dict(sorted(regions.items())),
         "decades": dict(sorted(decades.items())),
         "fields": fields,
+        "sources": source_quality(docs),
+    }
+
+
+def source_quality(docs: list[Doc]) -> dict[str, Any]:
+    """Sources by class of address (migdip.atlas.sources), and the records with an outcome
+    coding that rests only on mirrors, aggregators, blogs or encyclopedias."""
+    classes: Counter[str] = Counter(
+        source_class(s["url"]) for d in docs for s in d.get("sources", [])
+    )
+    weak = []
+    for d in docs:
+        record = Record.model_validate(d)
+        found = weak_codings(record)
+        if found:
+            weak.append(
+                {
+                    "id": record.id,
+                    "confidence": record.confidence,
+                    "codings": [path for path, _ in found],
+                }
+            )
+    return {
+        "by_class": {c: classes.get(c, 0) for c in CLASSES},
+        "records_with_weak_only_codings": len(weak),
+        "high_confidence_on_weak_only": sum(1 for w in weak if w["confidence"] == "high"),
+        "weak_only": weak,
     }
 
 

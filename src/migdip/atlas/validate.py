@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from migdip.atlas.actors import is_non_state, registry, suggest
 from migdip.atlas.model import Record
+from migdip.atlas.sources import weak_only
 
 ERROR = "error"
 WARNING = "warning"
@@ -121,7 +122,7 @@ def _pydantic_problems(file: str, exc: ValidationError) -> list[Problem]:
     return problems
 
 
-def _figure_sources(record: Record) -> Iterable[tuple[str, list[str], bool]]:
+def figure_sources(record: Record) -> Iterable[tuple[str, list[str], bool]]:
     """(field path, source ids, needs a source) for every place that cites sources."""
     for i, party in enumerate(record.parties):
         for direction in ("gives", "gets"):
@@ -147,6 +148,22 @@ def _figure_sources(record: Record) -> Iterable[tuple[str, list[str], bool]]:
 
 
 CODED = frozenset({"all", "most", "some", "none"})  # a party's outcome that is known
+OUTCOME_CODINGS = ("outcome.money", "outcome.rights", "outcome.flow_effects", "coercion")
+
+
+def weak_codings(record: Record) -> list[tuple[str, list[str]]]:
+    """(field path, source ids) of the outcome codings whose every source is a mirror, an
+    aggregator, a blog or an encyclopedia (see migdip.atlas.sources)."""
+    urls = {s.id: str(s.url) for s in record.sources}
+    return [
+        (path, ids)
+        for path, ids, _ in figure_sources(record)
+        if (path.endswith(".got") or path.startswith(OUTCOME_CODINGS))
+        and ids
+        and weak_only(urls[i] for i in ids if i in urls)
+    ]
+
+
 COERCIVE_INSTRUMENTS = frozenset({"threat_to_release", "engineered_movement"})
 
 
@@ -193,6 +210,18 @@ def outcome_problems(file: str, record: Record) -> list[Problem]:
                 WARNING,
             )
         )
+    if record.confidence == "high":
+        for path, ids in weak_codings(record):
+            out.append(
+                Problem(
+                    file,
+                    path,
+                    ", ".join(ids),
+                    "confidence is high but this coding rests only on mirrors, aggregators, "
+                    "blogs or encyclopedias: cite the original or lower confidence",
+                    WARNING,
+                )
+            )
     if record.outcome.rights_effect not in (None, "unknown") and not record.outcome.rights:
         out.append(
             Problem(
@@ -215,7 +244,7 @@ def record_problems(file: str, record: Record) -> list[Problem]:
             Problem(file, "sources", sid, "source id is used twice; ids must be unique")
         )
     known = ", ".join(source_ids)
-    for path, refs, has_figure in _figure_sources(record):
+    for path, refs, has_figure in figure_sources(record):
         for ref in refs:
             if ref not in source_ids:
                 problems.append(

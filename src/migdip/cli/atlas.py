@@ -437,6 +437,14 @@ def coverage_cmd(
             name, str(f["records"]), _share(f["share"]), *(str(f["by_region"][r]) for r in regions)
         )
     console.print(table)
+    q = cov["sources"]
+    console.print(
+        "Sources by address: "
+        + ", ".join(f"{n:,} {c}" for c, n in q["by_class"].items())
+        + f". {q['records_with_weak_only_codings']} records have an outcome coding resting only "
+        f"on mirrors, aggregators, blogs or encyclopedias ({q['high_confidence_on_weak_only']} "
+        "of them at confidence high)."
+    )
 
 
 @app.command("timeline")

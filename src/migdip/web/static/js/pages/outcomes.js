@@ -36,6 +36,10 @@ export async function render(main, { signal }) {
       ],
       rows: Object.entries(c.fields).map(([name, f]) => ({ name, ...f })),
     }),
+    h("p", { id: "outcomes-sources" },
+      "Sources by address: ",
+      Object.entries(c.sources.by_class).map(([k, n]) => `${fmt(n)} ${k}`).join(", "),
+      `. ${c.sources.records_with_weak_only_codings} records have an outcome coding that rests only on mirrors, aggregators, blogs or encyclopedias (${c.sources.high_confidence_on_weak_only} of them at confidence high).`),
   );
   const paid = money.data.filter((d) => d.paid_share !== null);
   const wrap = h("div", { id: "outcomes-money" });
