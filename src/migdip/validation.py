@@ -7,13 +7,21 @@ the document. Tests keep both current.
 
 from __future__ import annotations
 
+import json
 import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from migdip.atlas import Atlas
 from migdip.atomic import write_text
+from migdip.bargaining import report as estimated_report
 from migdip.bargaining import validation as bargaining
+from migdip.bargaining.episodes import episodes
+from migdip.bargaining.estimated import estimate, write_estimate
+from migdip.bargaining.evaluate import evaluate
 from migdip.data.ingest import ensure_bundled
 from migdip.flows import validation as flows
 from migdip.flows.impact import refresh_estimates
@@ -21,8 +29,38 @@ from migdip.paths import docs_dir
 from migdip.warehouse import Warehouse
 
 
+@dataclass
+class Generated:
+    markdown: str
+    estimate: dict[str, Any]
+    calibration_svg: str
+
+
+def generate(con: duckdb.DuckDBPyConnection) -> Generated:
+    """docs/validation.md, the bargaining model's committed estimate and its calibration plot."""
+    items = episodes(con)
+    doc = json.loads(json.dumps(estimate(items)))  # as it reads back from the file
+    evaluations = [evaluate(items, "leave-one-out"), evaluate(items, "temporal")]
+    markdown = (
+        flows.render(con)
+        + "\n"
+        + bargaining.render(con)
+        + "\n"
+        + estimated_report.render(doc, evaluations, None)
+    )
+    return Generated(markdown, doc, estimated_report.calibration_svg(evaluations[0]))
+
+
 def render(con: duckdb.DuckDBPyConnection) -> str:
-    return flows.render(con) + "\n" + bargaining.render(con)
+    return generate(con).markdown
+
+
+def write(con: duckdb.DuckDBPyConnection, docs: Path) -> list[Path]:
+    g = generate(con)
+    paths = [docs / "validation.md", docs / estimated_report.PLOT, write_estimate(g.estimate)]
+    write_text(paths[0], g.markdown)
+    write_text(paths[1], g.calibration_svg)
+    return paths
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -38,9 +76,8 @@ def main(argv: list[str] | None = None) -> None:
     for path in refresh_estimates(atlas.con):
         print(f"wrote {path}")
     atlas.rebuild()
-    target = docs_dir() / "validation.md"
-    write_text(target, render(atlas.con))
-    print(f"wrote {target}")
+    for path in write(atlas.con, docs_dir()):
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

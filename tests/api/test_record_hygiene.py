@@ -59,18 +59,19 @@ def test_an_edit_keeps_the_file_except_what_changed(named: tuple[TestClient, Pat
     os.chmod(path, 0o644)
     before = path.read_text(encoding="utf-8").splitlines()
     body = _doc(c, RECORD)
-    body["confidence"] = "medium"
+    old = body["confidence"]
+    body["confidence"] = new = "low" if old != "low" else "medium"
     r = c.put(f"/api/v1/atlas/records/{RECORD}", json=body, headers=ALICE)
     assert r.status_code == 200, r.text
     after = path.read_text(encoding="utf-8").splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
-    assert changed == [("confidence: high", "confidence: medium")]
+    assert changed == [(f"confidence: {old}", f"confidence: {new}")]
     assert after[0] == "# a curator's comment"
     assert path.stat().st_mode & 0o777 == 0o644
     audit = c.get("/api/v1/atlas/audit", headers={"Authorization": "Bearer bob-secret-token"})
     row = audit.json()["data"][0]
     assert row["actor"] == "alice" and row["action"] == "edit" and row["target"] == RECORD
-    assert "-confidence: high" in row["diff"] and "+confidence: medium" in row["diff"]
+    assert f"-confidence: {old}" in row["diff"] and f"+confidence: {new}" in row["diff"]
 
 
 def test_the_audit_needs_a_token(named: tuple[TestClient, Path]) -> None:

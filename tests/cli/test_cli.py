@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -95,7 +96,7 @@ def test_validate_passes_and_fails(records_copy: Path) -> None:
     ok = run_json("atlas", "validate", "--records", str(records_copy))
     assert isinstance(ok, dict) and ok["valid"] is True
     path = records_copy / "2016" / "eu-tur-2016-statement.yaml"
-    path.write_text(path.read_text().replace("confidence: high", "confidence: total"))
+    path.write_text(re.sub(r"(?m)^confidence: \w+", "confidence: total", path.read_text()))
     bad = runner.invoke(app, ["atlas", "validate", "--records", str(records_copy), "--json"])
     assert bad.exit_code == 1
     errors = json.loads(bad.stdout)["errors"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -63,11 +64,22 @@ def test_backtest_beats_seasonal_naive_at_three_months(data) -> None:  # type: i
 
 
 def test_validation_doc_is_current(data_con: duckdb.DuckDBPyConnection) -> None:
+    """docs/validation.md, its calibration plot and the bargaining model's committed
+    estimate are what the code computes; regenerate with `python -m migdip.validation --write`."""
     from migdip.atlas import Atlas
-    from migdip.validation import render
+    from migdip.bargaining.estimated import estimate_path
+    from migdip.bargaining.report import PLOT
+    from migdip.validation import generate
 
     Atlas(con=data_con)
-    assert (ROOT / "docs" / "validation.md").read_text(encoding="utf-8") == render(data_con)
+    g = generate(data_con)
+    assert (ROOT / "docs" / "validation.md").read_text(encoding="utf-8") == g.markdown
+    assert (ROOT / "docs" / PLOT).read_text(encoding="utf-8") == g.calibration_svg
+    committed = json.loads(estimate_path().read_text(encoding="utf-8"))
+    assert committed.keys() == g.estimate.keys()
+    for key in ("mode", "covariance"):  # an optimiser's last digits may differ by machine
+        assert np.allclose(committed[key], g.estimate[key], rtol=1e-3, atol=1e-9), key
+    assert committed["outcomes"].keys() == g.estimate["outcomes"].keys()
 
 
 @pytest.mark.parametrize(

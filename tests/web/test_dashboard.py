@@ -329,6 +329,7 @@ def test_scenario_lab_run_and_cancel(page: Any, shots: Path) -> None:
 def test_negotiation_and_coercion(page: Any, shots: Path) -> None:
     page.goto("/#/negotiation")
     expect(page.locator("#agreement")).to_contain_text("greement")
+    expect(page.locator("#deal-probability")).to_contain_text("90% interval")
     stakes = page.get_by_role("table", name=re.compile("What is at stake"))
     expect(stakes).to_contain_text("arrivals")
     expect(stakes).to_contain_text("Frontex")
@@ -352,6 +353,7 @@ def test_negotiation_and_coercion(page: Any, shots: Path) -> None:
         issues = page.locator("dl.facts dd").filter(has_text="interception, readmission")
         expect(issues).not_to_contain_text("visas")
     expect(page.locator("#concession")).to_contain_text("%")
+    expect(page.locator("#coercion-estimated")).to_contain_text("90% interval")
     audit(page)
     shot(page, shots, "negotiation")
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import duckdb
 
+from migdip.errors import MigdipError
 from migdip.indicators.compute import blocs_with_members, prepare, state_table
 from migdip.indicators.profiles import dyad
 
@@ -121,4 +122,23 @@ def assess(
         },
         "concession_probability": 1 / (1 + math.exp(-z)),
         "params": asdict(p),
+        "estimated": _estimated(con, challenger, target, year),
     }
+
+
+def _estimated(
+    con: duckdb.DuckDBPyConnection, challenger: str, target: str, year: int
+) -> dict[str, Any] | None:
+    """The estimated model's probabilities of the challenger's success (all or most of its
+    demands), partial success and failure, with 90% intervals (docs/validation.md says how
+    well they hold out of sample); None where the data cannot pose the dyad."""
+    from migdip.bargaining.estimated import episode_for, predict
+    from migdip.bargaining.model import inputs
+
+    try:
+        quantities, _ = inputs(con, target, challenger, year)
+    except MigdipError:
+        return None
+    issues = frozenset({"money", "interception"})
+    out = predict(episode_for(target, challenger, year, quantities, issues, True))
+    return {"coercion": out["outcomes"].get("coercion"), "deal": out["deal_probability"]}

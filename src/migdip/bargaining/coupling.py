@@ -28,6 +28,8 @@ import duckdb
 import numpy as np
 from numpy.typing import NDArray
 
+from migdip.bargaining.estimated import episode_for
+from migdip.bargaining.estimated import predict as predict_estimated
 from migdip.bargaining.model import INTERCEPTION, BargainParams, Terms, build, solve
 from migdip.bargaining.moves import what_moves
 from migdip.data.countries import members
@@ -144,6 +146,17 @@ def negotiate(
     if moves:
         result["what_would_move_it"] = what_moves(con, result, p, terms, prevented)
     result["valued_by"] = "flow engine (route model)" if values else "data (linear)"
+    on_table = set(terms.issues) - (set() if terms.trade_value_eur > 0 else {"trade"})
+    result["estimated"] = predict_estimated(
+        episode_for(
+            destination.upper(),
+            partner.upper(),
+            year,
+            result["inputs"],
+            frozenset(on_table),
+            terms.threat > 0 and terms.credibility > 0,
+        )
+    )
     if values is not None:
         result["engine"] = {
             "origin": values.origin,

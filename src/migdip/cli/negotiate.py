@@ -14,6 +14,33 @@ from migdip.data.ingest import with_datasets
 from migdip.warehouse import Warehouse
 
 
+def _interval(s: dict[str, float], money: bool = False) -> str:
+    if money:
+        return f"EUR {s['estimate']:,.0f} (90% interval {s['low']:,.0f} to {s['high']:,.0f})"
+    return f"{s['estimate']:.0%} (90% interval {s['low']:.0%} to {s['high']:.0%})"
+
+
+def _estimated(est: dict[str, Any]) -> None:
+    """The estimated model's predictions (docs/validation.md says how well they hold)."""
+    console.print(
+        "[bold]Estimated model[/] (parameters fitted on the Atlas's episodes; out-of-sample "
+        "record in docs/validation.md): probability of a deal "
+        + _interval(est["deal_probability"])
+        + "."
+    )
+    if est["money_promised_eur"] is not None:
+        console.print("  Money promised, predicted: " + _interval(est["money_promised_eur"], True))
+    for target, probs in est["outcomes"].items():
+        parts = ", ".join(f"{c} {_interval(v)}" for c, v in probs.items())
+        console.print(f"  {target.replace('_', ' ')}: {parts}")
+    table = Table(title="Estimated parameters (posterior mode, 90% interval)")
+    for column in ("parameter", "estimate", "low", "high"):
+        table.add_column(column, justify="left" if column == "parameter" else "right")
+    for name, v in est["params"].items():
+        table.add_row(name, *(f"{v[k]:,.4g}" for k in ("estimate", "low", "high")))
+    console.print(table)
+
+
 @handle_errors
 def negotiate_cmd(
     destination: Annotated[str, typer.Argument(help="Destination state or bloc (e.g. EU).")],
@@ -78,6 +105,7 @@ def negotiate_cmd(
         f"partner {d['partner']:,.0f}; {result['pareto_packages']} Pareto-efficient "
         "packages in the deal space."
     )
+    _estimated(result["estimated"])
     if not result["agreement"]:
         console.print("No package leaves both sides better off than disagreement: no deal.")
         return

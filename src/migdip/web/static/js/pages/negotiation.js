@@ -86,11 +86,45 @@ export async function render(main, { query, signal }) {
   await load();
 }
 
+const pctOf = (x) => `${Math.round(100 * x)}%`;
+const interval = (s) => `${pctOf(s.estimate)} (90% interval ${pctOf(s.low)} to ${pctOf(s.high)})`;
+
+// The estimated model's predictions: probability of a deal, outcomes, money, parameters.
+function estimatedPanel(e) {
+  const money = e.money_promised_eur;
+  return [
+    h("h3", {}, "Estimated model"),
+    h("p", { id: "deal-probability" }, "Probability of a deal: ", h("strong", {}, interval(e.deal_probability)),
+      money ? `; money promised ${fmt(money.estimate)} EUR (90% interval ${fmt(money.low)} to ${fmt(money.high)})` : "",
+      ". Parameters estimated on the Atlas's outcome-coded episodes; how well this predicts out of sample is in docs/validation.md."),
+    table({
+      caption: "Predicted outcomes (probability, 90% interval)",
+      columns: [
+        { label: "Outcome", rowHeader: true, value: (r) => human(r[0]) },
+        ...["none", "some", "most", "all", "failure", "partial", "success"].map((c) => ({ label: c, num: true, value: (r) => (r[1][c] ? interval(r[1][c]) : "") })),
+      ],
+      rows: Object.entries(e.outcomes || {}),
+    }),
+    h("details", {}, h("summary", {}, "Estimated parameters with 90% intervals"),
+      table({
+        caption: "Posterior mode and 90% interval",
+        columns: [
+          { label: "Parameter", rowHeader: true, value: (r) => human(r[0]) },
+          { label: "Estimate", num: true, value: (r) => fmt(r[1].estimate) },
+          { label: "Low", num: true, value: (r) => fmt(r[1].low) },
+          { label: "High", num: true, value: (r) => fmt(r[1].high) },
+        ],
+        rows: Object.entries(e.params || {}),
+      })),
+  ];
+}
+
 function showNegotiation(out, d) {
   const frontier = Array.isArray(d.frontier) ? d.frontier : null;
   const t = d.terms || {};
   out.append(h("h2", {}, `${d.destination} and ${d.partner}, ${d.year}`),
     h("p", { class: "big-number", id: "agreement" }, d.agreement ? "Agreement predicted" : "No agreement predicted"),
+    ...(d.estimated ? estimatedPanel(d.estimated) : []),
     facts([
       ["Valued by", d.valued_by],
       ["Issues on the table", (d.issues || []).map(human).join(", ")],
@@ -214,7 +248,10 @@ function coercionPanel(main, opts, signal) {
     try {
       const env = await api(`/coercion/${ch.value}/${tg.value}`, { year: year.value, credibility: cred.value, polarisation: pol.value, hypocrisy: hyp.value }, { signal: pending.signal });
       const c = env.data;
+      const est = c.estimated && c.estimated.coercion;
       out.append(h("p", {}, "Probability that the target concedes: ", h("span", { class: "big-number", id: "concession" }, `${fmt(100 * c.concession_probability)} %`)),
+        ...(est ? [h("p", { id: "coercion-estimated" }, "Estimated model (fitted on the Atlas's coercion episodes; out-of-sample record in docs/validation.md): the challenger gets all or most of its demands ",
+          h("strong", {}, interval(est.success)), ", some ", interval(est.partial), ", none ", interval(est.failure), ".")] : []),
         table({
           caption: `Coercion assessment, ${c.challenger} against ${c.target}, ${c.year}`,
           columns: [{ label: "Measure", rowHeader: true, value: (k) => human(k) }, { label: "Value", num: true, value: (k) => fmt(c[k]) }],
