@@ -336,8 +336,8 @@ def test_bad_number_in_routes(broken: Path) -> None:
             "source_data/bf-bobo.csv",
             "2012-03-24,950",
             "2012-03-20,950",
-            "line 3, column 'date': value '2012-03-20' is not accepted; accepted: dates after "
-            "2012-03-21 (sorted, unique)",
+            "line 3, column 'date': date '2012-03-20' comes after 2012-03-21 in the file "
+            "(refused with strict reading)",
         ),
         (
             "input_csv/locations.csv",
@@ -350,8 +350,80 @@ def test_bad_number_in_routes(broken: Path) -> None:
 def test_broken_cell_is_named(broken: Path, file: str, old: str, new: str, message: str) -> None:
     _edit(broken / file, old, new)
     with pytest.raises(FleeFormatError) as err:
-        read_case(broken)
+        read_case(broken, strict=True)
     assert str(err.value).startswith(f"{broken / file}, {message}")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "warning"),
+    [
+        (
+            "input_csv/conflicts.csv",
+            " Timbuktu,",
+            " Solidarity,",
+            "line 1, column 4: unknown location 'Solidarity' (not a name in "
+            "input_csv/locations.csv); column ignored, as Flee does",
+        ),
+        (
+            "input_csv/routes.csv",
+            "Douentza,Mentao,487,0",
+            "Douentza,Camp-Mentao,487,0",
+            "line 2, column 'name2': location 'Camp-Mentao' is not in locations.csv; read as "
+            "'Mentao', the same place spelled otherwise",
+        ),
+        (
+            "source_data/bf-bobo.csv",
+            "2012-03-24,950",
+            "2012-03-20,950",
+            "line 3, column 'date': date '2012-03-20' comes after 2012-03-21 in the file; put "
+            "in date order",
+        ),
+        (
+            "source_data/bf-bobo.csv",
+            "2012-03-24,950",
+            "2012-03-21,950",
+            "line 3, column 'date': date '2012-03-21' given twice (first on line 2); count 950 "
+            "of this later row kept",
+        ),
+        (
+            "input_csv/registration_corrections.csv",
+            "Mentao,2012-10-03",
+            "Mopti,2012-10-03",
+            "line 2, column 'camp': 'Mopti' has no series in source_data/data_layout.csv; "
+            "correction ignored",
+        ),
+    ],
+)
+def test_a_quirk_flee_accepts_is_done_as_flee_does_and_named(
+    broken: Path, file: str, old: str, new: str, warning: str
+) -> None:
+    _edit(broken / file, old, new)
+    case = read_case(broken)
+    assert any(w.startswith(f"{broken / file}, {warning}") for w in case.warnings), case.warnings
+
+
+def test_a_location_listed_twice_is_kept_once_with_the_later_row(broken: Path) -> None:
+    path = broken / "input_csv" / "locations.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    kidal = next(r for r in rows if r.startswith("Kidal,"))
+    path.write_text("\n".join([*rows, kidal.replace("18.444305", "18.5")]) + "\n", encoding="utf-8")
+    case = read_case(broken)
+    assert [loc.name for loc in case.locations].count("Kidal") == 1
+    assert case.locations[case.location_index()["Kidal"]].latitude == 18.5
+    assert any("location 'Kidal' is listed twice" in w for w in case.warnings)
+    with pytest.raises(FleeFormatError, match="refused with strict reading"):
+        read_case(broken, strict=True)
+
+
+def test_unsorted_observations_give_the_same_series_as_sorted_ones(broken: Path) -> None:
+    before = read_case(broken).camp_data
+    path = broken / "source_data" / "bf-bobo.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, body = lines[0], lines[1:]
+    path.write_text("\n".join([header, *reversed(body)]) + "\n", encoding="utf-8")
+    after = read_case(broken)
+    assert np.array_equal(after.camp_data, before)
+    assert after.warnings
 
 
 def test_unknown_location_type_is_kept(broken: Path) -> None:

@@ -9,8 +9,16 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from migdip.cli.common import JsonOpt, WarehouseOpt, console, emit_json, handle_errors
+from migdip.cli.common import (
+    JsonOpt,
+    WarehouseOpt,
+    console,
+    emit_json,
+    err_console,
+    handle_errors,
+)
 from migdip.data.ingest import with_datasets
+from migdip.errors import InputError
 from migdip.flows.flee_run import evaluate_case
 from migdip.flows.route_scenario import (
     backtest_scenario,
@@ -38,10 +46,19 @@ def flee_cmd(
         Path | None, typer.Option(help="simsetting.yml (default: beside the case).")
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Draw whole people with this seed.")] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse the quirks Flee accepts (a location listed twice, unsorted dates...).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Run a Flee-format case and score it against UNHCR data (Flee's error, MASE)."""
-    summary = evaluate_case(case_dir, out, settings, seed)
+    summary = evaluate_case(case_dir, out, settings, seed, strict=strict)
+    for warning in summary["warnings"]:
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     if as_json:
         emit_json(summary)
         return
@@ -62,6 +79,36 @@ def flee_cmd(
     console.print(table)
     if out is not None:
         console.print(f"Wrote {summary['out_csv']}, plots and summary.json in {out}.")
+
+
+@app.command("flee-suite")
+@handle_errors
+def flee_suite_cmd(
+    folder: Annotated[Path, typer.Argument(help="A folder of Flee case folders.")],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse the quirks Flee accepts.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run every Flee case in a folder with the same parameters; one table of their scores."""
+    from dataclasses import asdict
+
+    from migdip.flows.report import suite, table
+
+    results = suite(folder, strict=strict)
+    if not results:
+        raise InputError(f"{folder}: no case folders (folders with input_csv/) in it")
+    if as_json:
+        emit_json([asdict(r) for r in results])
+        return
+    for line in table(results, wall_time=True):
+        console.print(line, highlight=False, soft_wrap=True)
+    quirks = sum(len(r.warnings) for r in results)
+    total = sum(r.seconds for r in results)
+    console.print(
+        f"{len(results)} cases in {total:.2f} s; {quirks} quirks read as Flee reads them "
+        "(`migdip sim flee CASE_DIR` lists each)."
+    )
 
 
 @app.command("run")

@@ -21,6 +21,27 @@ Days and dates (worked out from Flee's own output, ``flee_reference_out.csv``):
 - ``conflicts.csv`` has one row a day (row ``k`` is day ``k``) and one column a location; a cell
   above 1e-6 (Flee's threshold) means conflict. Locations without a column are never in conflict;
   if the file has fewer rows than the simulation has days, its last row holds for the rest.
+
+Quirks of published case folders that Flee's own loaders accept (read from Flee's
+``InputGeography`` and ``DataTable``) are read as Flee reads them and each is listed in
+``FleeCase.warnings`` with its file, line, value and what was done; ``strict=True`` (``migdip sim
+flee --strict``) refuses them, for people writing new cases:
+
+- a location listed twice in ``locations.csv``: kept once, with the later row's values (Flee
+  links routes to the last row of a name);
+- a ``conflicts.csv`` column naming no location: ignored (Flee reports it and goes on);
+- a name spelled otherwise in ``routes.csv``, ``closures.csv``, ``conflicts.csv``,
+  ``data_layout.csv`` or the corrections (``Fassala-Mbera`` for ``Mbera``: the same letters
+  ignoring case, spaces, hyphens and underscores, or exactly one location that is a hyphenated
+  part of it): read as that location;
+- a ``data_layout.csv`` row naming no location: not used (Flee scores only the camps of
+  ``locations.csv``); a camp listed twice: the first listing (Flee's data table finds the first);
+  a series file that is absent: the one file of that name in a sub-folder if there is exactly one
+  (``jordan/jordan-amman.csv`` for ``amman.csv``), else the camp is simulated but not scored;
+- observation dates out of order: put in date order; a date given twice: the later row's count
+  (Flee interpolates from the last row of a date onwards);
+- a link closure for a route ``routes.csv`` lacks, or a correction for a camp without a series:
+  ignored (nothing to close or correct).
 """
 
 from __future__ import annotations
@@ -31,7 +52,7 @@ import difflib
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +137,7 @@ class FleeCase:
     total: FloatArray  # (length,): the interpolated `total` series
     camp_data: FloatArray  # (length, len(camps)): interpolated and corrected camp series
     settings: dict[str, Any]
+    warnings: tuple[str, ...] = ()  # quirks accepted as Flee accepts them (file, line, value)
 
     def date_of(self, day: int) -> dt.date:
         """The calendar date whose data day ``day`` is scored against."""
@@ -151,6 +173,20 @@ class _Row:
         return FleeFormatError(
             f"{self.at(column)}: value {value!r} is not accepted; accepted: {accepted}"
         )
+
+
+@dataclass
+class _Quirks:
+    """What a case folder does that Flee's own loaders accept: with ``strict`` each is an
+    error; otherwise it is done as Flee does and noted (file, line, value, what was done)."""
+
+    strict: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def accept(self, where: str, problem: str, done: str) -> None:
+        if self.strict:
+            raise FleeFormatError(f"{where}: {problem} (refused with strict reading)")
+        self.notes.append(f"{where}: {problem}; {done}")
 
 
 def _missing(path: Path) -> FleeFormatError:
@@ -296,24 +332,64 @@ def _location(row: _Row) -> Location:
     )
 
 
-def _read_locations(path: Path) -> tuple[Location, ...]:
+def _read_locations(path: Path, quirks: _Quirks) -> tuple[Location, ...]:
     locations: list[Location] = []
-    seen: set[str] = set()
+    first: dict[str, tuple[int, int]] = {}  # name -> (index, line)
     for row in _data_rows(path):
         loc = _location(row)
-        if loc.name in seen:
-            raise FleeFormatError(f"{row.at('name')}: location {loc.name!r} is listed twice")
-        seen.add(loc.name)
+        if loc.name in first:
+            index, line = first[loc.name]
+            quirks.accept(
+                row.at("name"),
+                f"location {loc.name!r} is listed twice (first on line {line})",
+                "kept once with this later row's values, as Flee attaches routes to the last "
+                "row of a name",
+            )
+            locations[index] = loc
+            continue
+        first[loc.name] = (len(locations), row.line)
         locations.append(loc)
     if not locations:
         raise FleeFormatError(f"{path}: no locations; expected rows of {LOCATION_COLUMNS}")
     return tuple(locations)
 
 
-def _route(row: _Row, names: Sequence[str]) -> Route:
+def _spelled_otherwise(value: str, names: Sequence[str]) -> str | None:
+    """The one location ``value`` names in another spelling: the same letters ignoring case,
+    spaces, hyphens and underscores, or a name that is one hyphenated part of it
+    ('Fassala-Mbera' for 'Mbera'); None if there is not exactly one."""
+
+    def key(x: str) -> str:
+        return re.sub(r"[\s_-]+", "", x).casefold()
+
+    same = [n for n in names if key(n) == key(value)]
+    if len(same) == 1:
+        return same[0]
+    parts = {key(p) for p in re.split(r"[-_/]", value) if p}
+    part = [n for n in names if key(n) in parts]
+    return part[0] if len(part) == 1 else None
+
+
+def _location_name(
+    row: _Row, column: str | int, value: str, names: Sequence[str], quirks: _Quirks
+) -> str:
+    if value in names:
+        return value
+    other = _spelled_otherwise(value, names)
+    if other is None:
+        return _known(row, column, value, names, "location")  # raises, with a suggestion
+    quirks.accept(
+        row.at(column),
+        f"location {value!r} is not in locations.csv",
+        f"read as {other!r}, the same place spelled otherwise",
+    )
+    return other
+
+
+def _route(row: _Row, names: Sequence[str], quirks: _Quirks) -> Route:
     _need_columns(row, 3, "name1,name2,distance,forced_redirection")
-    a = _known(row, "name1", row.cells[0], names, "location")
-    b = _known(row, "name2", row.cells[1], names, "location")
+    a = _location_name(row, "name1", row.cells[0], names, quirks)
+    b = _location_name(row, "name2", row.cells[1], names, quirks)
     if a == b:
         raise FleeFormatError(f"{row.at('name2')}: a route from {a!r} to itself")
     distance = _float(row, 2, "distance")
@@ -325,13 +401,17 @@ def _route(row: _Row, names: Sequence[str]) -> Route:
     return Route(a, b, distance, forced)
 
 
-def _read_routes(path: Path, names: Sequence[str]) -> tuple[Route, ...]:
-    return tuple(_route(row, names) for row in _data_rows(path))
+def _read_routes(path: Path, names: Sequence[str], quirks: _Quirks) -> tuple[Route, ...]:
+    return tuple(_route(row, names, quirks) for row in _data_rows(path))
 
 
 def _closure(
-    row: _Row, names: Sequence[str], countries: Sequence[str], routes: set[frozenset[str]]
-) -> Closure:
+    row: _Row,
+    names: Sequence[str],
+    countries: Sequence[str],
+    routes: set[frozenset[str]],
+    quirks: _Quirks,
+) -> Closure | None:
     _need_columns(row, 5, "closure_type,name1,name2,closure_start,closure_end")
     kind, name1, name2 = row.cells[0], row.cells[1], row.cells[2]
     if kind not in CLOSURE_KINDS:
@@ -340,13 +420,16 @@ def _closure(
         _known(row, "name1", name1, countries, "country")
         _known(row, "name2", name2, countries, "country")
     else:
-        _known(row, "name1", name1, names, "location")
+        name1 = _location_name(row, "name1", name1, names, quirks)
     if kind in ("link", "remove_forced_redirection"):
-        _known(row, "name2", name2, names, "location")
+        name2 = _location_name(row, "name2", name2, names, quirks)
         if frozenset((name1, name2)) not in routes:
-            raise FleeFormatError(
-                f"{row.at('name2')}: no route between {name1!r} and {name2!r} in routes.csv"
+            quirks.accept(
+                row.at("name2"),
+                f"no route between {name1!r} and {name2!r} in routes.csv",
+                "closure ignored, as Flee finds no link to close",
             )
+            return None
     elif kind != "country" and name2:
         _known(row, "name2", name2, [*names, *countries], "location or country")
     start = _int(row, 3, "closure_start", minimum=0)
@@ -354,24 +437,35 @@ def _closure(
 
 
 def _read_closures(
-    path: Path, locations: Sequence[Location], routes: Sequence[Route]
+    path: Path, locations: Sequence[Location], routes: Sequence[Route], quirks: _Quirks
 ) -> tuple[Closure, ...]:
     if not path.exists():
         return ()
     names = [loc.name for loc in locations]
     countries = list(dict.fromkeys(loc.country for loc in locations))
     links = {frozenset((r.a, r.b)) for r in routes}
-    return tuple(_closure(row, names, countries, links) for row in _data_rows(path))
+    read = (_closure(row, names, countries, links, quirks) for row in _data_rows(path))
+    return tuple(c for c in read if c is not None)
 
 
-def _conflict_columns(header: _Row, names: Sequence[str]) -> dict[int, int]:
+def _conflict_columns(header: _Row, names: Sequence[str], quirks: _Quirks) -> dict[int, int]:
     """Map a conflicts.csv column to a location index (column 0 is the day)."""
     columns: dict[int, int] = {}
     seen: set[str] = set()
     for col, name in enumerate(header.cells[1:], start=1):
         if not name:
             continue
-        _known(header, col + 1, name, names, "location")
+        try:
+            name = _location_name(header, col + 1, name, names, quirks)
+        except FleeFormatError as exc:
+            if quirks.strict:
+                raise
+            quirks.accept(
+                header.at(col + 1),
+                str(exc).split(": ", 1)[1],
+                "column ignored, as Flee does (its add_conflict_zone reports the name and goes on)",
+            )
+            continue
         if name in seen:
             raise FleeFormatError(f"{header.at(col + 1)}: location {name!r} has two columns")
         seen.add(name)
@@ -393,13 +487,13 @@ def _conflict_row(row: _Row, day: int, header: _Row, columns: dict[int, int]) ->
     ]
 
 
-def _read_conflicts(path: Path, names: Sequence[str], length: int) -> BoolArray:
+def _read_conflicts(path: Path, names: Sequence[str], length: int, quirks: _Quirks) -> BoolArray:
     rows = _rows(path)
     conflicts = np.zeros((length, len(names)), dtype=np.bool_)
     if not rows:
         return conflicts
     header, body = rows[0], rows[1:]
-    columns = _conflict_columns(header, names)
+    columns = _conflict_columns(header, names, quirks)
     for day, row in enumerate(body):
         hot = _conflict_row(row, day, header, columns)
         if day < length:
@@ -420,27 +514,69 @@ class _Series:
     values: list[float]
 
 
-def _read_series(name: str, path: Path, where: str) -> _Series:
+def _read_series(name: str, path: Path, where: str, quirks: _Quirks) -> _Series:
+    """A date,count file. Observations out of date order are put in order and a date given
+    twice keeps its last count (Flee interpolates from the last row of a date onwards); each is
+    noted, or refused with strict reading."""
     if not path.exists():
         raise FleeFormatError(f"{path}: no such file (named in {where})")
     rows = _rows(path)
     if rows and (rows[0].cells[0].startswith("#") or rows[0].cells[0] in ("Date", "DateTime")):
         rows = rows[1:]
-    series = _Series(name, path, [], [])
+    seen: dict[dt.date, int] = {}  # date -> line
+    observed: list[tuple[dt.date, float]] = []
+    latest: dt.date | None = None
     for row in rows:
         if row.cells[0].startswith("#") or row.cell(1) == "":
             continue  # Flee skips comments and rows without a count
         day = _date(row, 0, "date")
-        if series.dates and day <= series.dates[-1]:
-            raise row.bad("date", row.cells[0], f"dates after {series.dates[-1]} (sorted, unique)")
-        series.dates.append(day)
-        series.values.append(_float(row, 1, "count"))
-    if not series.dates:
+        count = _float(row, 1, "count")
+        if day in seen:
+            quirks.accept(
+                row.at("date"),
+                f"date {row.cells[0]!r} given twice (first on line {seen[day]})",
+                f"count {row.cell(1)} of this later row kept",
+            )
+            observed = [(d, v) for d, v in observed if d != day]
+        elif latest is not None and day < latest:
+            quirks.accept(
+                row.at("date"),
+                f"date {row.cells[0]!r} comes after {latest} in the file",
+                "put in date order",
+            )
+        seen[day] = row.line
+        latest = day if latest is None else max(latest, day)
+        observed.append((day, count))
+    if not observed:
         raise FleeFormatError(f"{path}: no observations; expected rows of date,count")
-    return series
+    observed.sort(key=lambda o: o[0])
+    return _Series(name, path, [d for d, _ in observed], [v for _, v in observed])
 
 
-def _read_layout(path: Path, names: Sequence[str]) -> tuple[_Series, list[_Series]]:
+def _series_file(row: _Row, folder: Path, quirks: _Quirks) -> Path:
+    """The file a layout row names; if it is absent and exactly one file under the folder is
+    named ``<name>`` in a sub-folder or ``<prefix>-<name>`` (jordan/jordan-amman.csv for
+    amman.csv), that one, noted."""
+    named = folder / row.cells[1]
+    if named.exists():
+        return named
+    wanted = Path(row.cells[1]).name
+    found = sorted(
+        p for p in folder.rglob("*.csv") if p.name == wanted or p.name.endswith("-" + wanted)
+    )
+    if len(found) == 1:
+        quirks.accept(
+            row.at("file"),
+            f"no file {row.cells[1]!r}",
+            f"read {found[0].relative_to(folder)}, the one file of that name",
+        )
+        return found[0]
+    return named  # _read_series reports the missing file
+
+
+def _read_layout(
+    path: Path, names: Sequence[str], quirks: _Quirks
+) -> tuple[_Series, list[_Series]]:
     total: _Series | None = None
     camps: list[_Series] = []
     for row in _data_rows(path):
@@ -452,12 +588,35 @@ def _read_layout(path: Path, names: Sequence[str]) -> tuple[_Series, list[_Serie
             )
         where = f"{path}, line {row.line}"
         if row.cells[0] == "total":
-            total = _read_series("total", path.parent / row.cells[1], where)
+            total = _read_series("total", _series_file(row, path.parent, quirks), where, quirks)
             continue
-        name = _known(row, "name", row.cells[0], names, "location")
+        try:
+            name = _location_name(row, "name", row.cells[0], names, quirks)
+        except FleeFormatError as exc:
+            if quirks.strict:
+                raise
+            quirks.accept(
+                row.at("name"),
+                str(exc).split(": ", 1)[1],
+                "row not used, as Flee scores only the camps locations.csv lists",
+            )
+            continue
         if any(c.name == name for c in camps):
-            raise FleeFormatError(f"{row.at('name')}: {name!r} is listed twice")
-        camps.append(_read_series(name, path.parent / row.cells[1], where))
+            quirks.accept(
+                row.at("name"),
+                f"{name!r} is listed twice",
+                "the first listing kept, as Flee's data table finds the first",
+            )
+            continue
+        file = _series_file(row, path.parent, quirks)
+        if not file.exists():
+            quirks.accept(
+                row.at("file"),
+                f"no file {row.cells[1]!r} for {name!r}",
+                "the camp is simulated but not scored (it has no observations)",
+            )
+            continue
+        camps.append(_read_series(name, file, where, quirks))
     if total is None:
         raise FleeFormatError(f"{path}: no 'total' row; the layout needs 'total,<file>'")
     return total, camps
@@ -487,7 +646,7 @@ def _correct(series: _Series, day: dt.date, row: _Row) -> None:
 
 
 def _read_corrections(
-    path: Path, names: Sequence[str], camps: Sequence[_Series], start: dt.date
+    path: Path, names: Sequence[str], camps: Sequence[_Series], start: dt.date, quirks: _Quirks
 ) -> tuple[tuple[str, dt.date], ...]:
     """Read the corrections and apply them, in file order, to the camps' observations."""
     if not path.exists():
@@ -496,11 +655,14 @@ def _read_corrections(
     found: list[tuple[str, dt.date]] = []
     for row in _data_rows(path):
         _need_columns(row, 2, "camp,date[,normalize]")
-        name = _known(row, "camp", row.cells[0], names, "location")
+        name = _location_name(row, "camp", row.cells[0], names, quirks)
         if name not in by_name:
-            raise FleeFormatError(
-                f"{row.at('camp')}: {name!r} has no series in source_data/data_layout.csv"
+            quirks.accept(
+                row.at("camp"),
+                f"{name!r} has no series in source_data/data_layout.csv",
+                "correction ignored (nothing to correct)",
             )
+            continue
         day = _date(row, 1, "date")
         found.append((name, day))
         if day >= start:
@@ -566,21 +728,28 @@ def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return array
 
 
-def read_case(path: Path, settings_path: Path | None = None) -> FleeCase:
-    """Read and check the Flee case folder ``path``; see the module doc for the rules."""
+def read_case(path: Path, settings_path: Path | None = None, strict: bool = False) -> FleeCase:
+    """Read and check the Flee case folder ``path``; see the module doc for the rules.
+
+    Quirks that Flee's own loaders accept (a location listed twice, a conflicts.csv column
+    naming no location, observation dates out of order or given twice) are handled as Flee
+    handles them and listed in ``FleeCase.warnings``; ``strict`` refuses them instead."""
     path = Path(path)
+    quirks = _Quirks(strict)
     for rel in REQUIRED_FILES:
         if not (path / rel).is_file():
             raise _missing(path / rel)
     inputs = path / "input_csv"
     start, length = _read_period(inputs / "sim_period.csv")
-    locations = _read_locations(inputs / "locations.csv")
+    locations = _read_locations(inputs / "locations.csv", quirks)
     names = [loc.name for loc in locations]
-    routes = _read_routes(inputs / "routes.csv", names)
-    closures = _read_closures(inputs / "closures.csv", locations, routes)
-    conflicts = _read_conflicts(inputs / "conflicts.csv", names, length)
-    total, camps = _read_layout(path / "source_data" / "data_layout.csv", names)
-    corrections = _read_corrections(inputs / "registration_corrections.csv", names, camps, start)
+    routes = _read_routes(inputs / "routes.csv", names, quirks)
+    closures = _read_closures(inputs / "closures.csv", locations, routes, quirks)
+    conflicts = _read_conflicts(inputs / "conflicts.csv", names, length, quirks)
+    total, camps = _read_layout(path / "source_data" / "data_layout.csv", names, quirks)
+    corrections = _read_corrections(
+        inputs / "registration_corrections.csv", names, camps, start, quirks
+    )
     camp_data = np.zeros((length, len(camps)), dtype=np.float64)
     for j, camp in enumerate(camps):
         camp_data[:, j] = _on_days(camp, start, length)
@@ -598,4 +767,5 @@ def read_case(path: Path, settings_path: Path | None = None) -> FleeCase:
         total=_frozen(_on_days(total, start, length)),
         camp_data=_frozen(camp_data),
         settings=_settings(path, settings_path),
+        warnings=tuple(quirks.notes),
     )

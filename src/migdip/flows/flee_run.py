@@ -22,15 +22,18 @@ def evaluate_case(
     seed: int | None = None,
     params: Params = FLEE_PARAMS,
     plots: bool = True,
+    strict: bool = False,
 ) -> dict[str, Any]:
-    """Run and score a case; write out.csv, one plot per camp and summary.json to out_dir."""
+    """Run and score a case; write out.csv, one plot per camp and summary.json to out_dir.
+    ``strict`` refuses the quirks Flee accepts (see ``read_case``); otherwise they are done as
+    Flee does and listed in the summary's ``warnings``."""
     case_dir = Path(case_dir)
     if settings is None:
         for candidate in (case_dir / "simsetting.yml", case_dir.parent / "simsetting.yml"):
             if candidate.is_file():
                 settings = candidate
                 break
-    case = read_case(case_dir, settings)
+    case = read_case(case_dir, settings, strict=strict)
     start = time.perf_counter()
     sim, result, _ = run_case(case, params, seed)
     seconds = time.perf_counter() - start
@@ -43,6 +46,7 @@ def evaluate_case(
         "params": {k: v for k, v in params.__dict__.items()},
         "scores": scores.as_dict(),
         "total_simulated_final": float(result.total()[-1]),
+        "warnings": list(case.warnings),
     }
     if out_dir is not None:
         out_dir = Path(out_dir)
