@@ -1,9 +1,11 @@
 """Ensembles over seeds and uncertain parameters, on local cores or on Ray, with one call.
 
-Member i runs with seed ``base_seed + i`` and parameters drawn (uniformly, from the ranges
-given) by a generator seeded the same way, so any member can be re-run alone. Members are
-grouped into chunks so each worker process starts once; results come back in member order
-whatever the backend.
+Member i's parameters are drawn (uniformly, from the ranges given) by a generator seeded with
+(seed, i). Members run in batches of ``BATCH`` in member order, each batch in one vectorised
+pass of the engine (``migdip.flows.batch``) whose whole people are drawn from a generator seeded
+with (seed, batch number): the batches do not depend on the backend or the number of workers,
+so every backend gives the same values, in member order, and a member is re-run by re-running
+its batch. Batches are spread over worker processes (``local``) or a Ray cluster (``ray``).
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from migdip.errors import InputError
-from migdip.flows.engine import Params, Result, Run, simulate
+from migdip.flows.batch import simulate_batch
+from migdip.flows.engine import Params, Result, Run
 
 Summary = Callable[[Result], NDArray[np.float64]]
 BACKENDS = ("serial", "local", "ray")
+BATCH = 250  # members per vectorised pass (fixed: the draws must not depend on the workers)
 
 
 @dataclass(frozen=True)
@@ -45,29 +49,23 @@ class EnsembleSpec:
                 raise InputError(f"ensemble parameter {name!r}: range [{low}, {high}] is empty")
 
 
-def member(base: Params, spec: EnsembleSpec, i: int) -> tuple[int, Params]:
-    """The seed and parameters of member i."""
-    seed = spec.seed + i
+def member(base: Params, spec: EnsembleSpec, i: int) -> Params:
+    """The parameters of member i."""
     rng = np.random.default_rng([spec.seed, i])
     drawn: dict[str, Any] = {
         k: float(rng.uniform(lo, hi)) for k, (lo, hi) in sorted(spec.ranges.items())
     }
-    return seed, replace(base, **drawn)
+    return replace(base, **drawn)
 
 
-def _chunk(
-    run: Run, base: Params, spec: EnsembleSpec, members: Sequence[int], summary: Summary
+def _batch(
+    run: Run, base: Params, spec: EnsembleSpec, number: int, summary: Summary
 ) -> list[NDArray[np.float64]]:
-    out = []
-    for i in members:
-        seed, params = member(base, spec, i)
-        out.append(summary(simulate(run, params, seed)))
-    return out
-
-
-def _chunks(n: int, parts: int) -> list[list[int]]:
-    parts = max(1, min(parts, n))
-    return [list(range(k, n, parts)) for k in range(parts)]
+    """Batch ``number``'s members, run in one pass, summarised one by one."""
+    members = range(number * BATCH, min((number + 1) * BATCH, spec.runs))
+    seed = np.random.SeedSequence([spec.seed, number]).generate_state(1)[0]
+    result = simulate_batch(run, [member(base, spec, i) for i in members], int(seed))
+    return [summary(result.member(k)) for k in range(len(members))]
 
 
 def run_ensemble(
@@ -85,29 +83,26 @@ def run_ensemble(
     if backend not in BACKENDS:
         raise InputError(f"backend {backend!r}; accepted: {', '.join(BACKENDS)}")
     workers = workers or os.cpu_count() or 1
-    groups = _chunks(spec.runs, workers * 4 if backend != "serial" else 1)
-    if backend == "serial":
-        results = [_chunk(run, base, spec, g, summary) for g in groups]
+    batches = list(range(-(-spec.runs // BATCH)))
+    if backend == "serial" or len(batches) == 1:
+        results = [_batch(run, base, spec, b, summary) for b in batches]
     elif backend == "local":
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(batches))) as pool:
             results = list(
                 pool.map(
-                    _chunk, *zip(*[(run, base, spec, g, summary) for g in groups], strict=True)
+                    _batch, *zip(*[(run, base, spec, b, summary) for b in batches], strict=True)
                 )
             )
     else:
-        results = _ray_map(run, base, spec, groups, summary, workers)
-    ordered: dict[int, NDArray[np.float64]] = {}
-    for group, values in zip(groups, results, strict=True):
-        ordered.update(zip(group, values, strict=True))
-    return np.stack([ordered[i] for i in range(spec.runs)])
+        results = _ray_map(run, base, spec, batches, summary, workers)
+    return np.stack([v for values in results for v in values])
 
 
 def _ray_map(
     run: Run,
     base: Params,
     spec: EnsembleSpec,
-    groups: list[list[int]],
+    batches: list[int],
     summary: Summary,
     workers: int,
 ) -> list[list[NDArray[np.float64]]]:
@@ -122,9 +117,9 @@ def _ray_map(
         ray.init(num_cpus=workers, include_dashboard=False, logging_level=logging.ERROR)
         started = True
     try:
-        remote = ray.remote(_chunk)
+        remote = ray.remote(_batch)
         shared = ray.put(run)
-        futures = [remote.remote(shared, base, spec, g, summary) for g in groups]
+        futures = [remote.remote(shared, base, spec, b, summary) for b in batches]
         values: list[list[NDArray[np.float64]]] = ray.get(futures)
         return values
     finally:
