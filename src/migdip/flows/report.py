@@ -54,6 +54,9 @@ class CaseResult:
     seconds: float
     warnings: tuple[str, ...]
     flat: bool  # the registered counts do not change over the period: nothing to predict
+    # the camps with the largest rescaled error: (camp, mean |error|, simulated and registered
+    # on the last day)
+    worst: tuple[tuple[str, float, float, float], ...] = ()
 
 
 def case_folders(folder: Path) -> list[Path]:
@@ -74,7 +77,18 @@ def suite(folder: Path, params: Params = FLEE_PARAMS, strict: bool = False) -> l
     for path in case_folders(folder):
         start = time.perf_counter()
         case = read_case(path, _settings(Path(folder), path), strict=strict)
-        s = score(case, run_case(case, params)[0])
+        sim = run_case(case, params)[0]
+        s = score(case, sim)
+        ranked = sorted(range(len(s.camps)), key=lambda j: -s.camps[j].mae_rescaled)[:3]
+        worst = tuple(
+            (
+                s.camps[j].name,
+                s.camps[j].mae_rescaled,
+                float(sim[-1, j]),
+                float(case.camp_data[-1, j]),
+            )
+            for j in ranked
+        )
         out.append(
             CaseResult(
                 case.name,
@@ -90,6 +104,7 @@ def suite(folder: Path, params: Params = FLEE_PARAMS, strict: bool = False) -> l
                 bool(
                     float(case.camp_data.max(axis=0).sum() - case.camp_data.min(axis=0).sum()) == 0
                 ),
+                worst,
             )
         )
     return out
@@ -171,6 +186,18 @@ def render() -> str:
         + f"{sum(_beats_flee(r) != '-' for r in results)} cases; not on: "
         + (", ".join(r.case for r in behind) or "none")
         + ".",
+        "",
+        "Where the error stays above the goal, the camps that carry most of it (mean absolute",
+        "error after rescaling; simulated against registered on the last day):",
+        "",
+        *(
+            f"- {r.case}: "
+            + "; ".join(
+                f"{name} {mae:,.0f} ({sim:,.0f} simulated, {data:,.0f} registered)"
+                for name, mae, sim, data in r.worst
+            )
+            for r in above
+        ),
         *(
             [
                 "",
