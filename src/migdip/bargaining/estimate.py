@@ -14,8 +14,9 @@ and the partner ``enforcement_cost`` each.
 
 Likelihood (documented in docs/bargaining.md):
 
-- deal reached: Bernoulli, P = logistic(a + b asinh(S_e / 1e6) - r threat_e) (r: the
-  reputational cost of conceding under a threat, Greenhill's hypocrisy costs);
+- deal reached: Bernoulli, P = logistic(a + b asinh(S_e / 1e6) - r threat_e - sum_i c_i
+  on_table_i,e) (r: the reputational cost of conceding under a threat, Greenhill's hypocrisy
+  costs; c_i: the fixed domestic cost of putting issue i on the table, in the same units);
 - money: for the episodes whose record gives the money promised, log(promised euros) ~
   Normal(log(F + H m_e), s), m_e the Nash transfer a year, H the years a promise covers and F
   the smallest package worth announcing.
@@ -24,7 +25,7 @@ Priors: each positive structural parameter log-normal around the stylised value 
 ``BargainParams`` (one log unit: a factor of 2.7 either way), the link parameters normal. The
 estimate is the posterior mode (scipy.optimize, L-BFGS-B); the intervals are those of the
 Laplace approximation (the inverse Hessian of the log posterior at the mode), drawn with a seed.
-scipy is used rather than PyMC or NumPyro: the posterior has 15 dimensions, is smooth almost
+scipy is used rather than PyMC or NumPyro: the posterior has 23 dimensions, is smooth almost
 everywhere and is cheap to evaluate, so a mode and its curvature take well under a second, and
 no compiler or sampler is needed on a 2-core machine.
 """
@@ -44,6 +45,15 @@ from migdip.bargaining.model import INTERCEPTION, QUOTAS, READMISSION, RESETTLEM
 from migdip.draws import inverse_spd, multivariate_normal
 
 SCALE_EUR = 1e6
+ISSUE_NAMES = (
+    "interception",
+    "readmission",
+    "visas",
+    "legal_pathways",
+    "resettlement",
+    "trade",
+    "money",
+)
 CONVEXITY = 20.0  # enforcement convexity, kept at its stylised value
 RESETTLEMENT_COST = 15_000.0
 RESETTLEMENT_SUBSTITUTION = 0.5
@@ -67,6 +77,7 @@ PRIORS: tuple[tuple[str, float, float, bool], ...] = (
     ("deal_intercept", 0.0, 2.5, False),
     ("deal_slope", 0.0, 2.5, False),
     ("threat_reputation", 0.0, 2.5, False),
+    *((f"issue_cost_{k}", 0.0, 1.0, False) for k in ISSUE_NAMES),
 )
 NAMES = tuple(p[0] for p in PRIORS)
 _CENTRE = np.array([math.log(c) if pos else c for _, c, _, pos in PRIORS])
@@ -251,6 +262,7 @@ def structure(z: NDArray[np.float64], d: Data) -> Structure:
         v1["deal_intercept"]
         + v1["deal_slope"] * np.arcsinh(surplus / SCALE_EUR)
         - v1["threat_reputation"] * d.threat
+        - sum(v1[f"issue_cost_{k}"] * d.on_table[k] for k in ISSUE_NAMES)
     )
     return Structure(
         surplus,

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 
 from migdip.atomic import write_text
+from migdip.errors import MigdipError
 from migdip.bargaining.episodes import QUANTITIES, Episode
 from migdip.bargaining.estimate import (
     NAMES,
@@ -125,6 +126,11 @@ def predict(episode: Episode, draws: int = 1000, seed: int = 0) -> dict[str, Any
     """Deal probability, each outcome's probabilities and the money promised for one
     negotiation, with 90% intervals over the posterior draws (Laplace approximation)."""
     doc = committed()
+    if doc["names"] != list(NAMES):
+        raise MigdipError(
+            f"{estimate_path()}: estimated for the parameters {doc['names']}, but the model has "
+            f"{list(NAMES)}; regenerate it with `python -m migdip.validation --write`"
+        )
     est = Fit(
         np.array(doc["mode"]),
         np.array(doc["covariance"]),
