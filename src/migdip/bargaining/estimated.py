@@ -20,7 +20,6 @@ from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 
 from migdip.atomic import write_text
-from migdip.errors import MigdipError
 from migdip.bargaining.episodes import QUANTITIES, Episode
 from migdip.bargaining.estimate import (
     NAMES,
@@ -31,6 +30,7 @@ from migdip.bargaining.estimate import (
     structure,
 )
 from migdip.bargaining.evaluate import labels, structural_features
+from migdip.errors import MigdipError
 
 ESTIMATE_FILE = "data/estimate.json"
 OUTCOME_TARGETS = ("got_destination", "got_partner", "coercion")
