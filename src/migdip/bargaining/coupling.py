@@ -123,8 +123,12 @@ def negotiate(
     terms: Terms | None = None,
     moves: bool = False,
     data: RouteData | None = None,
+    estimated: bool = True,
 ) -> dict[str, Any]:
     """Solve a negotiation, valued by the flow engine where it can be, from data otherwise.
+
+    ``estimated`` adds the estimated model's probabilities (``migdip.bargaining.estimated``);
+    the stylised benchmark of docs/validation.md leaves them out.
 
     ``terms`` (issues on the table, threats, trade value) replace ``threat``/``credibility``;
     ``moves`` adds what would move the agreement (see ``migdip.bargaining.moves``); ``data``:
@@ -146,17 +150,18 @@ def negotiate(
     if moves:
         result["what_would_move_it"] = what_moves(con, result, p, terms, prevented)
     result["valued_by"] = "flow engine (route model)" if values else "data (linear)"
-    on_table = set(terms.issues) - (set() if terms.trade_value_eur > 0 else {"trade"})
-    result["estimated"] = predict_estimated(
-        episode_for(
-            destination.upper(),
-            partner.upper(),
-            year,
-            result["inputs"],
-            frozenset(on_table),
-            terms.threat > 0 and terms.credibility > 0,
+    if estimated:
+        on_table = set(terms.issues) - (set() if terms.trade_value_eur > 0 else {"trade"})
+        result["estimated"] = predict_estimated(
+            episode_for(
+                destination.upper(),
+                partner.upper(),
+                year,
+                result["inputs"],
+                frozenset(on_table),
+                terms.threat > 0 and terms.credibility > 0,
+            )
         )
-    )
     if values is not None:
         result["engine"] = {
             "origin": values.origin,

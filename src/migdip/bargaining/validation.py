@@ -95,7 +95,7 @@ def cases(con: duckdb.DuckDBPyConnection) -> list[Case]:
 def predict(con: duckdb.DuckDBPyConnection, items: list[Case]) -> list[Case]:
     for c in items:
         try:
-            result = negotiate(con, c.destination, c.partner, c.year)
+            result = negotiate(con, c.destination, c.partner, c.year, estimated=False)
         except MigdipError:
             continue
         c.predicted_deal = bool(result["agreement"])
