@@ -86,7 +86,8 @@ class Episode:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _known(code: str) -> bool:
+def known_actor(code: str) -> bool:
+    """Whether the data know ``code`` (a state or a bloc)."""
     try:
         entity_kind(code)
     except MigdipError:
@@ -159,13 +160,13 @@ def episodes(con: duckdb.DuckDBPyConnection) -> list[Episode]:
         record = Record.model_validate(doc)
         if record.year < FIRST_YEAR:
             continue
-        dest = [p for p in record.parties if "destination" in p.positions and _known(p.actor)]
+        dest = [p for p in record.parties if "destination" in p.positions and known_actor(p.actor)]
         other = [
             p
             for p in record.parties
             if set(p.positions) & {"transit", "origin", "host"}
             and "destination" not in p.positions
-            and _known(p.actor)
+            and known_actor(p.actor)
         ]
         if not dest or not other or dest[0].actor == other[0].actor:
             continue

@@ -41,19 +41,17 @@ from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 
 from migdip.bargaining.episodes import Episode
-from migdip.bargaining.model import INTERCEPTION, QUOTAS, READMISSION, RESETTLEMENT, VISAS
+from migdip.bargaining.model import (
+    INTERCEPTION,
+    ISSUES,
+    QUOTAS,
+    READMISSION,
+    RESETTLEMENT,
+    VISAS,
+)
 from migdip.draws import inverse_spd, multivariate_normal
 
 SCALE_EUR = 1e6
-ISSUE_NAMES = (
-    "interception",
-    "readmission",
-    "visas",
-    "legal_pathways",
-    "resettlement",
-    "trade",
-    "money",
-)
 CONVEXITY = 20.0  # enforcement convexity, kept at its stylised value
 RESETTLEMENT_COST = 15_000.0
 RESETTLEMENT_SUBSTITUTION = 0.5
@@ -77,7 +75,7 @@ PRIORS: tuple[tuple[str, float, float, bool], ...] = (
     ("deal_intercept", 0.0, 2.5, False),
     ("deal_slope", 0.0, 2.5, False),
     ("threat_reputation", 0.0, 2.5, False),
-    *((f"issue_cost_{k}", 0.0, 1.0, False) for k in ISSUE_NAMES),
+    *((f"issue_cost_{k}", 0.0, 1.0, False) for k in ISSUES),
 )
 NAMES = tuple(p[0] for p in PRIORS)
 _CENTRE = np.array([math.log(c) if pos else c for _, c, _, pos in PRIORS])
@@ -116,18 +114,7 @@ class Data:
             q("hosted"),
             q("remittances_per_migrant"),
             q("remittance_dependence"),
-            {
-                k: np.array([float(k in e.issues) for e in items])
-                for k in (
-                    "interception",
-                    "readmission",
-                    "visas",
-                    "legal_pathways",
-                    "resettlement",
-                    "trade",
-                    "money",
-                )
-            },
+            {k: np.array([float(k in e.issues) for e in items]) for k in ISSUES},
             np.array([float(e.threat) for e in items]),
             np.array([nan if e.people_threatened is None else e.people_threatened for e in items]),
             np.array([nan if e.deal is None else float(e.deal) for e in items]),
@@ -262,7 +249,7 @@ def structure(z: NDArray[np.float64], d: Data) -> Structure:
         v1["deal_intercept"]
         + v1["deal_slope"] * np.arcsinh(surplus / SCALE_EUR)
         - v1["threat_reputation"] * d.threat
-        - sum(v1[f"issue_cost_{k}"] * d.on_table[k] for k in ISSUE_NAMES)
+        - sum(v1[f"issue_cost_{k}"] * d.on_table[k] for k in ISSUES)
     )
     return Structure(
         surplus,

@@ -18,6 +18,7 @@ from scipy.stats import spearmanr
 
 from migdip.atlas.query import Facets, get_record, search
 from migdip.bargaining.coupling import negotiate
+from migdip.bargaining.episodes import known_actor
 from migdip.errors import MigdipError
 from migdip.indicators.compute import entity_kind
 
@@ -41,25 +42,19 @@ class Case:
 
 
 def _parties(doc: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    dest = [p for p in doc["parties"] if "destination" in p["positions"] and _known(p["actor"])]
+    dest = [
+        p for p in doc["parties"] if "destination" in p["positions"] and known_actor(p["actor"])
+    ]
     other = [
         p
         for p in doc["parties"]
         if set(p["positions"]) & {"transit", "origin", "host"}
         and "destination" not in p["positions"]
-        and _known(p["actor"])
+        and known_actor(p["actor"])
     ]
     if not dest or not other:
         return None
     return dest[0], other[0]
-
-
-def _known(code: str) -> bool:
-    try:
-        entity_kind(code)
-    except MigdipError:
-        return False
-    return True
 
 
 def cases(con: duckdb.DuckDBPyConnection) -> list[Case]:
@@ -190,14 +185,14 @@ def host_cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int,
             p
             for p in doc["parties"]
             if "host" in p["positions"]
-            and _known(p["actor"])
+            and known_actor(p["actor"])
             and entity_kind(p["actor"]) == "state"
         ]
         others = [
             p
             for p in doc["parties"]
             if p not in hosts
-            and _known(p["actor"])
+            and known_actor(p["actor"])
             and ("destination" in p["positions"] or p["role"] in ("challenger", "target"))
         ]
         if not hosts or not others:
