@@ -83,7 +83,7 @@ def route_scenario_work(spec: dict[str, Any], connect: ConFactory) -> Work:
             f"job route_scenario: spec.series {parsed.series!r}; accepted: frontex (files are "
             "not read from requests)"
         )
-    from migdip.flows.impact import FRONTEX_ROUTE
+    from migdip.data.series import FRONTEX_ROUTE
 
     unknown = [r for r in parsed.routes if r not in FRONTEX_ROUTE.values()]
     if unknown:

@@ -19,6 +19,7 @@ READS = [
     "/api/v1/atlas/timeline?dataset=curated",
     "/api/v1/atlas/network?dataset=curated",
     "/api/v1/atlas/codebook",
+    "/api/v1/atlas/records/ita-lby-2017-mou/flows",
     "/api/v1/countries",
     "/api/v1/countries/TUR",
     "/api/v1/countries/EU/leverage?year=2016&top=3",
@@ -80,6 +81,16 @@ def test_full_text_and_party_facets(client: TestClient) -> None:
 def test_record_detail_has_its_sources(client: TestClient) -> None:
     rec = client.get("/api/v1/atlas/records/eu-tur-2016-statement").json()["data"]
     assert rec["sources"] and all(s["url"].startswith("http") for s in rec["sources"])
+
+
+def test_record_flows_stand_beside_the_warehouse_series(client: TestClient) -> None:
+    flows = client.get("/api/v1/atlas/records/ita-lby-2017-mou/flows").json()["data"]
+    frontex = next(f for f in flows if f["series"] == "frontex:central_mediterranean")
+    years = {d["year"]: d["value"] for d in frontex["yearly"]}
+    assert set(range(2013, 2022)) <= set(years)
+    for side in frontex["sides"]:  # the check compares the same year of the same series
+        assert side["warehouse"] == years[side["year"]]
+    assert client.get("/api/v1/atlas/records/no-such-record/flows").status_code == 404
 
 
 def test_downloads_csv_json_parquet_hold_the_same_rows(client: TestClient, tmp_path: Path) -> None:

@@ -6,8 +6,9 @@ import duckdb
 import numpy as np
 import pytest
 
+from migdip.data.series import FRONTEX_ROUTE
 from migdip.errors import InputError
-from migdip.flows.impact import FRONTEX_ROUTE, MAIN_ROUTES
+from migdip.flows.impact import MAIN_ROUTES
 from migdip.flows.route_terms import RouteTerms, forecast_with_terms
 from migdip.flows.routes_model import RouteParams, fit, forecast, from_frontex
 

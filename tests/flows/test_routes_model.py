@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from migdip.cli import app
+from migdip.data.series import FRONTEX_ROUTE
 from migdip.errors import InputError
-from migdip.flows.impact import FRONTEX_ROUTE, MAIN_ROUTES
+from migdip.flows.impact import MAIN_ROUTES
 from migdip.flows.route_scenario import (
     backtest_scenario,
     load_route_scenario,

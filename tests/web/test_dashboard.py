@@ -149,6 +149,18 @@ def test_record_page_with_sources(page: Any, shots: Path) -> None:
     shot(page, shots, "record")
 
 
+def test_record_flows_beside_the_warehouse_series(page: Any, shots: Path) -> None:
+    page.goto("/#/record/ita-lby-2017-mou")
+    series = "frontex:central_mediterranean"
+    box = page.locator(f"#record-flow-series .flow-check[data-series='{series}']")
+    expect(box.locator("figure.chart")).to_contain_text("Frontex detections")
+    expect(box.locator("circle")).to_have_count(2)  # the record's 2016 and 2018 figures
+    check = box.get_by_role("table", name=re.compile("recorded against frontex"))
+    expect(check).to_contain_text("181,376")  # the warehouse's 2016 total beside 181,436
+    audit(page)
+    shot(page, shots, "record-flows")
+
+
 def test_map_state_and_pair_indicator(page: Any, shots: Path) -> None:
     page.goto("/#/map")
     countries = page.locator("path.map-country")

@@ -25,7 +25,7 @@ from migdip.atlas.query import (
     stats,
     timeline,
 )
-from migdip.flows.flowcheck import check_flows
+from migdip.flows.flowcheck import check_flows, record_flows
 
 router = APIRouter(prefix="/atlas", tags=["atlas"], responses=ERROR_RESPONSES)
 Text = Annotated[str | None, Query(max_length=200)]
@@ -117,6 +117,16 @@ def records(
 @router.get("/records/{record_id}", response_model=Envelope, summary="One record, with its sources")
 def record(record_id: Annotated[str, PathParam(max_length=120)], con: Con) -> Any:
     return ok(get_record(con, record_id))
+
+
+@router.get(
+    "/records/{record_id}/flows",
+    response_model=Envelope,
+    summary="A record's sourced flow figures beside the warehouse series they name",
+)
+def record_flow_series(record_id: Annotated[str, PathParam(max_length=120)], con: Con) -> Any:
+    get_record(con, record_id)  # an unknown id is a 404 that names it
+    return ok(record_flows(con, record_id))
 
 
 @router.post(

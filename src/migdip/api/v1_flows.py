@@ -13,8 +13,9 @@ from migdip.api.downloads import download
 from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.data.ingest import list_datasets
 from migdip.data.registry import DATASETS
+from migdip.data.series import FRONTEX_ROUTE
 from migdip.errors import NotFoundError
-from migdip.flows.impact import FRONTEX_ROUTE, computed_dir, month_grid, route_series
+from migdip.flows.impact import computed_dir, month_grid, route_series
 from migdip.paths import scenarios_dir
 from migdip.tasks import scenario_names
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from migdip.atlas.codebook import vocabulary
+from migdip.data.series import parse_series
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
@@ -28,6 +29,11 @@ def _in_vocabulary(name: str) -> Callable[[str], str]:
         return value
 
     return check
+
+
+def _series(value: str) -> str:
+    parse_series(value)  # its ValueError names the bad part and what is accepted
+    return value
 
 
 def _date_to_text(value: Any) -> Any:
@@ -146,7 +152,7 @@ class FlowEffect(_Strict):
     after_period: Text | None = None
     sources: list[SourceId] = Field(default_factory=list)
     computed: bool = False
-    series: Annotated[str, Field(pattern=r"^frontex:[a-z_]+(\+[a-z_]+)*$")] | None = None
+    series: Annotated[str, AfterValidator(_series)] | None = None
     note: Text | None = None
 
 

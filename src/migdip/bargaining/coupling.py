@@ -33,7 +33,8 @@ from migdip.bargaining.estimated import predict as predict_estimated
 from migdip.bargaining.model import INTERCEPTION, BargainParams, Terms, build, solve
 from migdip.bargaining.moves import what_moves
 from migdip.data.countries import members
-from migdip.flows.impact import FRONTEX_ROUTE, MAIN_ROUTES
+from migdip.data.series import FRONTEX_ROUTE
+from migdip.flows.impact import MAIN_ROUTES
 from migdip.flows.route_terms import RouteTerms, forecast_with_terms
 from migdip.flows.routes_model import (
     Fitted,

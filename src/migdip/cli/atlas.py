@@ -384,13 +384,14 @@ def coverage_cmd(
         if as_json:
             emit_json(report)
             return
-        table = Table(title=f"Sourced flow figures against {report['series']}")
-        for column in ("record", "period", "recorded", "warehouse", "difference"):
+        table = Table(title="Sourced flow figures against the warehouse's series")
+        for column in ("record", "series", "period", "recorded", "warehouse", "difference"):
             table.add_column(column)
         for c in report["checked"]:
             diff = "-" if c["difference"] is None else f"{c['difference']:+.1%}"
             table.add_row(
                 c["record"],
+                c["series"],
                 str(c["period"]),
                 f"{c['recorded']:,.0f}",
                 f"{c['warehouse']:,.0f}",
@@ -400,7 +401,8 @@ def coverage_cmd(
         console.print(
             f"{report['flagged']} of {len(report['checked'])} figures differ by more than "
             f"{report['tolerance']:.0%}; {report['not_checkable']} flow effects name no series "
-            "the warehouse holds (give `series: frontex:<route>` to check one)."
+            "the warehouse holds (give `series:`, e.g. `frontex:<route>` or "
+            "`unhcr_returns:SYR>JOR`, to check one; docs/codebook.md lists the kinds)."
         )
         return
     if money:

@@ -11,7 +11,8 @@ from rich.table import Table
 from migdip.atlas import Atlas
 from migdip.cli.common import JsonOpt, RecordsOpt, WarehouseOpt, console, emit_json, handle_errors
 from migdip.data.ingest import ensure_bundled
-from migdip.flows.impact import FRONTEX_ROUTE, evaluate, plot, public, write_back
+from migdip.data.series import FRONTEX_ROUTE
+from migdip.flows.impact import evaluate, plot, public, write_back
 from migdip.warehouse import Warehouse
 
 

@@ -21,27 +21,12 @@ from numpy.typing import NDArray
 
 from migdip.atlas.query import get_record
 from migdip.atomic import write_text
+from migdip.data.series import FRONTEX_ROUTE, IOM_ROUTE
 from migdip.errors import InputError, MigdipError
 from migdip.flows.its import ITS, seasonal_its, synthetic_control
 from migdip.paths import records_dir
 
-FRONTEX_ROUTE = {
-    "eastern_mediterranean": "Eastern Mediterranean Route",
-    "central_mediterranean": "Central Mediterranean Route",
-    "western_mediterranean": "Western Mediterranean Route",
-    "western_african": "Western African Route",
-    "western_balkans": "Western Balkan Route",
-    "eastern_borders": "Eastern Borders Route",
-    "black_sea": "Black Sea Route",
-    "circular_albania_greece": "Circular Route from Albania to Greece",
-}
 MAIN_ROUTES = tuple(list(FRONTEX_ROUTE)[:6])
-IOM_ROUTE = {
-    "central_mediterranean": "Central Mediterranean Route",
-    "western_mediterranean": "Western Mediterranean Route",
-    "eastern_mediterranean": "Eastern Mediterranean Route",
-    "western_african": "Western African Atlantic Route",
-}
 
 
 def computed_dir() -> Path:

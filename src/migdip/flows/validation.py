@@ -10,7 +10,8 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from migdip.flows.impact import FRONTEX_ROUTE, MAIN_ROUTES, evaluate
+from migdip.data.series import FRONTEX_ROUTE
+from migdip.flows.impact import MAIN_ROUTES, evaluate
 from migdip.flows.routes_model import RouteParams, backtest, from_frontex
 
 DEALS = (

@@ -160,7 +160,7 @@ export function lineChart(parent, opts) {
   const { svg, width, height } = f;
   const m = { top: 44, right: 24, bottom: 32, left: 68 };
   const items = [
-    ...series.map((s) => ({ label: s.name, color: s.color, line: true, dash: s.dash })),
+    ...series.map((s) => ({ label: s.name, color: s.color, line: !s.dots, band: !!s.dots, dash: s.dash })),
     ...bands.filter((b) => b.name).map((b) => ({ label: b.name, color: b.color, band: true })),
     ...(opts.markerLegend || []),
   ];
@@ -176,7 +176,12 @@ export function lineChart(parent, opts) {
     svg.append("path").datum(b.values).attr("fill", b.color).attr("opacity", 0.2)
       .attr("d", d3.area().x((d) => x(d.x)).y0((d) => y(d.lo)).y1((d) => y(d.hi)));
   }
-  for (const s of series) {
+  for (const s of series.filter((x) => x.dots)) {  // points only: figures not joined by a line
+    svg.append("g").attr("class", "dots").selectAll("circle").data(s.values).join("circle")
+      .attr("cx", (d) => x(d.x)).attr("cy", (d) => y(d.y)).attr("r", 5).attr("fill", s.color)
+      .append("title").text((d) => d.label || `${s.name}: ${d.y}`);
+  }
+  for (const s of series.filter((x) => !x.dots)) {
     svg.append("path").datum(s.values).attr("fill", "none").attr("stroke", s.color)
       .attr("stroke-width", 2).attr("stroke-dasharray", s.dash || null)
       .attr("d", d3.line().defined((d) => d.y !== null && d.y !== undefined).x((d) => x(d.x)).y((d) => y(d.y)));
@@ -193,7 +198,7 @@ export function lineChart(parent, opts) {
     a.append("circle").attr("cx", px).attr("cy", m.top).attr("r", 4.5).attr("fill", mk.color || "#555");
     a.append("title").text(mk.label);
   }
-  if (series.length && opts.tooltip !== false) hoverRule(svg, x, series, { m, height, width, time });
+  if (series.length && opts.tooltip !== false) hoverRule(svg, x, series.filter((s) => !s.dots), { m, height, width, time });
   return f;
 }
 

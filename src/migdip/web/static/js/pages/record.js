@@ -99,6 +99,48 @@ function coercionSection(c) {
   ])];
 }
 
+// The record's sourced flow figures beside the warehouse series they name (Frontex, IOM,
+// UNHCR, Eurostat): the series by year as a line, the recorded figures of whole years as dots,
+// and every side's figure against the warehouse's over the same period.
+async function flowSeriesSection(wrap, id, signal) {
+  let env;
+  try {
+    env = await api(`/atlas/records/${encodeURIComponent(id)}/flows`, {}, { signal });
+  } catch (exc) {
+    if (!signal.aborted) wrap.append(errorBox(exc, "Could not load the warehouse series"));
+    return;
+  }
+  for (const [k, f] of env.data.entries()) {
+    const box = h("div", { class: "flow-check", "data-series": f.series });
+    wrap.append(box);
+    if (f.yearly.length) {
+      lineChart(box, {
+        title: `${f.metric}: the record's figures beside ${f.description}`,
+        name: `${id}-flows-${k}`,
+        yLabel: "people",
+        time: false,
+        xFormat: (v) => String(v),
+        series: [
+          { name: `warehouse (${f.series})`, color: "#1f5f8b", values: f.yearly.map((d) => ({ x: d.year, y: d.value })) },
+          { name: "recorded in the Atlas", color: "#b35806", dots: true,
+            values: f.sides.filter((s) => s.year !== null).map((s) => ({ x: s.year, y: s.recorded, label: `${s.side} ${s.period}: ${fmt(s.recorded)}` })) },
+        ].filter((s) => s.values.length),
+      });
+    }
+    box.append(table({
+      caption: `${f.metric}: recorded against ${f.series} over the same period (over 10% flagged)`,
+      columns: [
+        { label: "Side", value: (s) => s.side },
+        { label: "Period", value: (s) => s.period || "" },
+        { label: "Recorded", num: true, value: (s) => fmt(s.recorded) },
+        { label: "Warehouse", num: true, value: (s) => (s.warehouse === null ? h("span", { class: "muted small" }, "period not in the series") : fmt(s.warehouse)) },
+        { label: "Difference", num: true, value: (s) => (s.difference === null ? "" : [`${(s.difference * 100).toFixed(1)}%`, s.flagged ? tag("differs") : ""]) },
+      ],
+      rows: f.sides,
+    }), h("p", { class: "small muted" }, "Recorded figures: ", cites(f.sources)));
+  }
+}
+
 function unknownSection(o) {
   if (!(o.unknown || []).length) return [];
   return [h("h3", {}, "Not known"), h("ul", { id: "record-unknown" },
@@ -133,6 +175,7 @@ export async function render(main, { args, signal }) {
   document.title = `${r.title} · migdip`;
   const a = r.approach || {};
   const o = r.outcome || {};
+  const flows = h("div", { id: "record-flow-series" });
   main.append(
     h("p", {}, tag(r.kind), a.mode ? tag(a.mode, a.mode) : null, r.confidence ? tag(`confidence: ${r.confidence}`) : null,
       h("span", { class: "muted small" }, ` id: ${r.id}`)),
@@ -197,6 +240,7 @@ export async function render(main, { args, signal }) {
       ],
       rows: o.flow_effects,
     }) : h("p", { class: "muted" }, "No measured effects on flows recorded."),
+    flows,
     h("h2", { id: "sources-title" }, `Sources (${(r.sources || []).length})`),
     h("ol", { class: "sources", "aria-labelledby": "sources-title" }, (r.sources || []).map((s) =>
       h("li", { id: `source-${s.id}` },
@@ -208,4 +252,5 @@ export async function render(main, { args, signal }) {
         s.note ? h("div", { class: "small" }, s.note) : null))),
   );
   announce(`Record ${r.title} loaded.`);
+  await flowSeriesSection(flows, r.id, signal);
 }
