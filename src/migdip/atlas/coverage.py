@@ -6,13 +6,14 @@ outcomes for the challenger beside Greenhill's published aggregates.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
 import duckdb
 
 from migdip.atlas.model import Record
+from migdip.atlas.money import latest_snapshots
 from migdip.atlas.sources import CLASSES, source_class
 from migdip.atlas.validate import CODED, COERCIVE_INSTRUMENTS, weak_codings
 
@@ -191,34 +192,40 @@ def coercion_outcomes(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 
 def money_paid(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Deals with money promised, in euros of each figure's year, and the share paid so far."""
+    """Deals with money promised, in euros of each figure's year, and the share paid so far.
+
+    Each tranche's latest figure per stage counts and tranches add up (``latest_snapshots``,
+    the rule the record page's totals follow); figures without a euro value are counted apart.
+    """
     rows = con.execute(
-        """
-        WITH latest AS (
-            SELECT record_id, stage, coalesce(tranche, '') AS tranche, amount_eur,
-                   row_number() OVER (PARTITION BY record_id, stage, coalesce(tranche, '')
-                                      ORDER BY rpad(as_of, 10, '~') DESC) AS k
-            FROM atlas_money)
-        SELECT l.record_id, r.title, r.year,
-               sum(amount_eur) FILTER (WHERE stage = 'promised') AS promised_eur,
-               sum(amount_eur) FILTER (WHERE stage = 'disbursed') AS disbursed_eur,
-               count(*) FILTER (WHERE amount_eur IS NULL) AS unconverted
-        FROM latest l JOIN atlas_records r ON r.id = l.record_id
-        WHERE k = 1 GROUP BY ALL HAVING promised_eur > 0
-        ORDER BY disbursed_eur / promised_eur DESC NULLS LAST, l.record_id
-        """
+        "SELECT m.record_id, r.title, r.year, m.stage, coalesce(m.tranche, ''), m.as_of, "
+        "m.amount_eur FROM atlas_money m JOIN atlas_records r ON r.id = m.record_id "
+        "ORDER BY m.record_id, m.idx"
     ).fetchall()
+    by_record: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        by_record[row[0]].append(row)
     out = []
-    for rid, title, year, promised, disbursed, unconverted in rows:
+    for rid, figures in by_record.items():
+        kept = latest_snapshots(figures, key=lambda r: (r[3], r[4]), as_of=lambda r: r[5])
+        euros = {
+            stage: [r[6] for r in kept if r[3] == stage and r[6] is not None]
+            for stage in ("promised", "disbursed")
+        }
+        promised = sum(euros["promised"])
+        if promised <= 0:
+            continue
+        disbursed = sum(euros["disbursed"]) if euros["disbursed"] else None
         out.append(
             {
                 "id": rid,
-                "title": title,
-                "year": year,
+                "title": figures[0][1],
+                "year": figures[0][2],
                 "promised_eur": promised,
                 "disbursed_eur": disbursed,
                 "paid_share": round(disbursed / promised, 3) if disbursed is not None else None,
-                "figures_not_converted": unconverted,
+                "figures_not_converted": sum(1 for r in kept if r[6] is None),
             }
         )
+    out.sort(key=lambda d: (d["paid_share"] is None, -(d["paid_share"] or 0.0), d["id"]))
     return out

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 from migdip.atlas.model import MoneyFigure
 from migdip.paths import data_dir
 
+F = TypeVar("F")
 RATES_FILE = "ecb_eurofxref_annual.csv"
 FIRST_EURO_YEAR = 1999
 
@@ -68,16 +71,28 @@ def _date_key(date: str) -> str:
     return date.ljust(10, "~")  # "2019" sorts after "2019-12-31": a year-only date means its end
 
 
+def latest_snapshots(
+    figures: Iterable[F], key: Callable[[F], Hashable], as_of: Callable[[F], str]
+) -> list[F]:
+    """The latest figure of each key (a stage and tranche): the snapshots that add up.
+
+    Ties go to the later figure in the record, so a correction written below stands.
+    """
+    latest: dict[Hashable, F] = {}
+    for f in figures:
+        k = key(f)
+        if k not in latest or _date_key(as_of(f)) >= _date_key(as_of(latest[k])):
+            latest[k] = f
+    return list(latest.values())
+
+
 def stage_totals(figures: list[MoneyFigure]) -> list[StageTotal]:
     """One total per stage and currency, in stage order."""
-    latest: dict[tuple[str, str, str], MoneyFigure] = {}
-    for f in figures:
-        key = (f.stage, f.currency, f.tranche or "")
-        if key not in latest or _date_key(f.as_of) >= _date_key(latest[key].as_of):
-            latest[key] = f
     sums: dict[tuple[str, str], list[MoneyFigure]] = defaultdict(list)
-    for (stage, currency, _), f in latest.items():
-        sums[(stage, currency)].append(f)
+    for f in latest_snapshots(
+        figures, key=lambda f: (f.stage, f.currency, f.tranche or ""), as_of=lambda f: f.as_of
+    ):
+        sums[(f.stage, f.currency)].append(f)
     out = []
     for stage in STAGES:
         for (s, currency), fs in sorted(sums.items()):
