@@ -23,6 +23,7 @@ from migdip.bargaining.episodes import episodes
 from migdip.bargaining.estimated import estimate, write_estimate
 from migdip.bargaining.evaluate import evaluate
 from migdip.data.ingest import ensure_bundled
+from migdip.flows import forecast_report
 from migdip.flows import validation as flows
 from migdip.flows.impact import refresh_estimates
 from migdip.paths import docs_dir
@@ -47,6 +48,8 @@ def generate(con: duckdb.DuckDBPyConnection) -> Generated:
         + bargaining.render(con)
         + "\n"
         + estimated_report.render(doc, evaluations, None)
+        + "\n"
+        + forecast_report.render(forecast_report.committed())
     )
     return Generated(markdown, doc, estimated_report.calibration_svg(evaluations[0]))
 

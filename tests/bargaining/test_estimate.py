@@ -3,11 +3,21 @@ its folds never train on what they test; its predictions come with intervals."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from migdip.bargaining.episodes import ISSUE_ITEMS, Episode
-from migdip.bargaining.estimate import _CENTRE, NAMES, Data, fit, predicted_money, structure
+from migdip.bargaining.estimate import (
+    _CENTRE,
+    CONTEXT,
+    NAMES,
+    Data,
+    fit,
+    predicted_money,
+    structure,
+)
 from migdip.bargaining.estimated import episode_for, predict
 from migdip.bargaining.evaluate import SPLIT_YEAR, _splits
 
@@ -33,6 +43,7 @@ def _synthetic(z: np.ndarray, n: int, seed: int) -> Data:
         np.full(n, np.nan),
         np.zeros(n),
         np.full(n, np.nan),
+        rng.normal(0.0, 1.0, (n, len(CONTEXT))),
     )
     st = structure(z, base)
     deal = (rng.random(n) < 1 / (1 + np.exp(-st.deal_index))).astype(float)
@@ -42,7 +53,7 @@ def _synthetic(z: np.ndarray, n: int, seed: int) -> Data:
         predicted_money(z, st) * np.exp(rng.normal(0, sd, n)),
         np.nan,
     )
-    return Data(*(getattr(base, f) for f in list(base.__dataclass_fields__)[:-2]), deal, money)
+    return replace(base, deal=deal, money_eur=money)
 
 
 def test_the_estimate_recovers_the_parameters_that_made_the_data() -> None:
@@ -50,10 +61,11 @@ def test_the_estimate_recovers_the_parameters_that_made_the_data() -> None:
     truth[NAMES.index("deal_intercept")] = -1.0
     truth[NAMES.index("deal_slope")] = 0.4
     truth[NAMES.index("threat_reputation")] = 1.5
+    truth[NAMES.index("deal_context_year")] = 0.8
     data = _synthetic(truth, 1500, seed=1)
     fitted = fit(data)
     sd = np.sqrt(np.diag(fitted.covariance))
-    for name in ("deal_intercept", "deal_slope", "threat_reputation"):
+    for name in ("deal_intercept", "deal_slope", "threat_reputation", "deal_context_year"):
         k = NAMES.index(name)
         assert abs(fitted.mode[k] - truth[k]) < 3 * sd[k] + 0.05, (name, fitted.mode[k])
     # and it is not the prior talking: the intercept moved from the prior's centre of 0

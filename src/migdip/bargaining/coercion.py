@@ -132,6 +132,7 @@ def _estimated(
     """The estimated model's probabilities of the challenger's success (all or most of its
     demands), partial success and failure, with 90% intervals (docs/validation.md says how
     well they hold out of sample); None where the data cannot pose the dyad."""
+    from migdip.bargaining.episodes import context_of
     from migdip.bargaining.estimated import episode_for, predict
     from migdip.bargaining.model import inputs
 
@@ -140,5 +141,6 @@ def _estimated(
     except MigdipError:
         return None
     issues = frozenset({"money", "interception"})
-    out = predict(episode_for(target, challenger, year, quantities, issues, True))
+    context = context_of(con, target, challenger, year)
+    out = predict(episode_for(target, challenger, year, quantities, issues, True, context))
     return {"coercion": out["outcomes"].get("coercion"), "deal": out["deal_probability"]}

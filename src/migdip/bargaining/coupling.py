@@ -28,6 +28,7 @@ import duckdb
 import numpy as np
 from numpy.typing import NDArray
 
+from migdip.bargaining.episodes import context_of
 from migdip.bargaining.estimated import episode_for
 from migdip.bargaining.estimated import predict as predict_estimated
 from migdip.bargaining.model import INTERCEPTION, BargainParams, Terms, build, solve
@@ -161,6 +162,7 @@ def negotiate(
                 result["inputs"],
                 frozenset(on_table),
                 terms.threat > 0 and terms.credibility > 0,
+                context_of(con, destination.upper(), partner.upper(), year),
             )
         )
     if values is not None:

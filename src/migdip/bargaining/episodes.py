@@ -132,9 +132,12 @@ def _codes(code: str, year: int) -> list[str]:
     return members(code, year) if entity_kind(code) == "bloc" else [code]
 
 
-def _context(
+def context_of(
     con: duckdb.DuckDBPyConnection, destination: str, partner: str, year: int
 ) -> dict[str, float]:
+    """The dyad's context in the year before ``year``: each side's GDP per head (log10 US$),
+    the partner's political stability, whether the destination is a bloc (NaN: no data)."""
+
     def latest(indicator: str, codes: list[str]) -> float:
         return _scalar(
             con,
@@ -180,7 +183,7 @@ def episodes(con: duckdb.DuckDBPyConnection) -> list[Episode]:
             people = c.people_moved if c.people_moved is not None else c.people_threatened
         try:
             quantities, _ = inputs(con, d.actor, o.actor, record.year)
-            context = _context(con, d.actor, o.actor, record.year)
+            context = context_of(con, d.actor, o.actor, record.year)
         except MigdipError:
             continue
         out.append(
@@ -206,13 +209,16 @@ def episodes(con: duckdb.DuckDBPyConnection) -> list[Episode]:
     return out
 
 
-FEATURES = (
-    *(f"log_{q}" for q in QUANTITIES if q != "remittance_dependence"),
-    "remittance_dependence",
+CONTEXT_KEYS = (
     "log_gdp_per_head_destination",
     "log_gdp_per_head_partner",
     "stability_partner",
     "destination_is_bloc",
+)
+FEATURES = (
+    *(f"log_{q}" for q in QUANTITIES if q != "remittance_dependence"),
+    "remittance_dependence",
+    *CONTEXT_KEYS,
     "threat",
     *(f"issue_{k}" for k in ISSUE_ITEMS),
     "year",
@@ -227,13 +233,8 @@ def feature_matrix(items: list[Episode]) -> NDArray[np.float64]:
         q = e.quantities
         row = [math.log1p(max(q[k], 0.0)) for k in QUANTITIES if k != "remittance_dependence"]
         row.append(q["remittance_dependence"])
-        row += [
-            e.context["log_gdp_per_head_destination"],
-            e.context["log_gdp_per_head_partner"],
-            e.context["stability_partner"],
-            e.context["destination_is_bloc"],
-            float(e.threat),
-        ]
+        row += [e.context.get(k, math.nan) for k in CONTEXT_KEYS]
+        row.append(float(e.threat))
         row += [float(k in e.issues) for k in ISSUE_ITEMS]
         row.append(float(e.year))
         rows.append(row)

@@ -15,17 +15,20 @@ and the partner ``enforcement_cost`` each.
 Likelihood (documented in docs/bargaining.md):
 
 - deal reached: Bernoulli, P = logistic(a + b asinh(S_e / 1e6) - r threat_e - sum_i c_i
-  on_table_i,e) (r: the reputational cost of conceding under a threat, Greenhill's hypocrisy
-  costs; c_i: the fixed domestic cost of putting issue i on the table, in the same units);
+  on_table_i,e + sum_k g_k x_k,e) (r: the reputational cost of conceding under a threat,
+  Greenhill's hypocrisy costs; c_i: the fixed domestic cost of putting issue i on the table,
+  in the same units; x_k: the dyadic context the utilities leave out, ``CONTEXT``, scaled by
+  fixed constants, g_k its weights: the structure and the context compete in one likelihood);
 - money: for the episodes whose record gives the money promised, log(promised euros) ~
-  Normal(log(F + H m_e), s), m_e the Nash transfer a year, H the years a promise covers and F
-  the smallest package worth announcing.
+  Normal(log(F + H m_e) + sum_k h_k x_k,e, s), m_e the Nash transfer a year, H the years a
+  promise covers, F the smallest package worth announcing and h_k the context's weights.
 
 Priors: each positive structural parameter log-normal around the stylised value of
-``BargainParams`` (one log unit: a factor of 2.7 either way), the link parameters normal. The
+``BargainParams`` (one log unit: a factor of 2.7 either way), the link parameters normal, the
+context weights normal around 0 (sd 1 for the deal, 0.5 log units for money: a ridge penalty). The
 estimate is the posterior mode (scipy.optimize, L-BFGS-B); the intervals are those of the
 Laplace approximation (the inverse Hessian of the log posterior at the mode), drawn with a seed.
-scipy is used rather than PyMC or NumPyro: the posterior has 23 dimensions, is smooth almost
+scipy is used rather than PyMC or NumPyro: the posterior has 47 dimensions, is smooth almost
 everywhere and is cheap to evaluate, so a mode and its curvature take well under a second, and
 no compiler or sampler is needed on a 2-core machine.
 """
@@ -40,7 +43,7 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 
-from migdip.bargaining.episodes import Episode
+from migdip.bargaining.episodes import FEATURES, Episode, feature_matrix
 from migdip.bargaining.model import (
     INTERCEPTION,
     ISSUES,
@@ -56,6 +59,18 @@ CONVEXITY = 20.0  # enforcement convexity, kept at its stylised value
 RESETTLEMENT_COST = 15_000.0
 RESETTLEMENT_SUBSTITUTION = 0.5
 TRADE_COST_SHARE = 0.3
+# The dyadic context the utilities leave out, in the deal index: (feature, centre, scale), set
+# once from what the features measure, never from the episodes; a missing value sits at the
+# centre. Log counts are natural logs of 1 + people, GDP per head log10 of US$.
+CONTEXT: tuple[tuple[str, float, float], ...] = (
+    *((f, 7.0, 4.0) for f in FEATURES if f.startswith("log_") and "gdp" not in f),
+    ("remittance_dependence", 0.05, 0.1),
+    ("log_gdp_per_head_destination", 4.0, 0.5),
+    ("log_gdp_per_head_partner", 4.0, 0.5),
+    ("stability_partner", 0.0, 1.0),
+    ("destination_is_bloc", 0.0, 1.0),
+    ("year", 2010.0, 10.0),
+)
 
 # name, prior centre, prior sd, positive (log-parametrised)
 PRIORS: tuple[tuple[str, float, float, bool], ...] = (
@@ -76,6 +91,8 @@ PRIORS: tuple[tuple[str, float, float, bool], ...] = (
     ("deal_slope", 0.0, 2.5, False),
     ("threat_reputation", 0.0, 2.5, False),
     *((f"issue_cost_{k}", 0.0, 1.0, False) for k in ISSUES),
+    *((f"deal_context_{f}", 0.0, 1.0, False) for f, _, _ in CONTEXT),
+    *((f"money_context_{f}", 0.0, 0.5, False) for f, _, _ in CONTEXT),
 )
 NAMES = tuple(p[0] for p in PRIORS)
 _CENTRE = np.array([math.log(c) if pos else c for _, c, _, pos in PRIORS])
@@ -99,6 +116,7 @@ class Data:
     threatened: NDArray[np.float64]  # people threatened or moved; NaN: not coded
     deal: NDArray[np.float64]  # 1, 0, NaN (unknown)
     money_eur: NDArray[np.float64]  # NaN where not recorded
+    context: NDArray[np.float64] | None = None  # (E, len(CONTEXT)) scaled; None: all at centre
 
     @classmethod
     def of(cls, items: list[Episode]) -> Data:
@@ -119,6 +137,7 @@ class Data:
             np.array([nan if e.people_threatened is None else e.people_threatened for e in items]),
             np.array([nan if e.deal is None else float(e.deal) for e in items]),
             np.array([e.money_eur if e.money_eur else nan for e in items]),
+            context_matrix(items),
         )
 
     def take(self, idx: NDArray[np.intp]) -> Data:
@@ -135,7 +154,17 @@ class Data:
             self.threatened[idx],
             self.deal[idx],
             self.money_eur[idx],
+            None if self.context is None else self.context[idx],
         )
+
+
+def context_matrix(items: list[Episode]) -> NDArray[np.float64]:
+    """The CONTEXT features of each episode, centred and scaled (missing: 0, the centre)."""
+    x = feature_matrix(items)
+    cols = [FEATURES.index(f) for f, _, _ in CONTEXT]
+    centre = np.array([c for _, c, _ in CONTEXT])
+    scale = np.array([s for _, _, s in CONTEXT])
+    return np.asarray(np.nan_to_num((x[:, cols] - centre) / scale, nan=0.0), dtype=np.float64)
 
 
 def natural(z: NDArray[np.float64]) -> dict[str, float]:
@@ -167,6 +196,7 @@ class Structure:
     destination_share: NDArray[np.float64]  # (interception/max + readmission) / 2 granted
     partner_share: NDArray[np.float64]  # (visas + pathways/max + money) / 3 granted
     deal_index: NDArray[np.float64]
+    context: NDArray[np.float64] | None = None
 
 
 def structure(z: NDArray[np.float64], d: Data) -> Structure:
@@ -251,12 +281,17 @@ def structure(z: NDArray[np.float64], d: Data) -> Structure:
         - v1["threat_reputation"] * d.threat
         - sum(v1[f"issue_cost_{k}"] * d.on_table[k] for k in ISSUES)
     )
+    if d.context is not None:
+        index = index + sum(
+            v1[f"deal_context_{f}"] * d.context[:, k] for k, (f, _, _) in enumerate(CONTEXT)
+        )
     return Structure(
         surplus,
         transfer,
         (ie / max(INTERCEPTION) + ir) / 2,
         np.minimum(1.0, (iv + iq / max(QUOTAS) + (transfer > 0)) / 3),
         index,
+        d.context,
     )
 
 
@@ -264,7 +299,11 @@ def predicted_money(z: NDArray[np.float64], st: Structure) -> NDArray[np.float64
     """Money promised over the years a promise covers, in euros (never below the floor);
     ``z`` as for ``structure``."""
     p = {k: x[:, 0] for k, x in _columns(z).items()}
-    return np.asarray(p["money_floor_eur"] + p["money_years"] * st.transfer)
+    base = p["money_floor_eur"] + p["money_years"] * st.transfer
+    if st.context is None:
+        return np.asarray(base)
+    shift = sum(p[f"money_context_{f}"] * st.context[:, k] for k, (f, _, _) in enumerate(CONTEXT))
+    return np.asarray(base * np.exp(shift))
 
 
 def log_posterior(z: NDArray[np.float64], d: Data) -> float:

@@ -95,8 +95,10 @@ def episode_for(
     quantities: dict[str, float],
     issues: tuple[str, ...] | frozenset[str],
     threat: bool,
+    context: dict[str, float] | None = None,
 ) -> Episode:
-    """A negotiation the user poses, as the estimated model reads it (no outcome known)."""
+    """A negotiation the user poses, as the estimated model reads it (no outcome known);
+    ``context``: ``episodes.context_of`` for the dyad (a value left out sits at its centre)."""
     return Episode(
         record="",
         destination=destination,
@@ -106,7 +108,7 @@ def episode_for(
         threat=threat,
         people_threatened=None,
         quantities={k: float(quantities.get(k, 0.0)) for k in QUANTITIES},
-        context={},
+        context=dict(context or {}),
         deal=None,
         got_destination=None,
         got_partner=None,
