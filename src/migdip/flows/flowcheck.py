@@ -102,6 +102,33 @@ def value_for(con: duckdb.DuckDBPyConnection, series: Series, period: str | None
     return float(got[0]) if got else 0.0
 
 
+def _sides(
+    con: duckdb.DuckDBPyConnection, series: Series, effect: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The before and after figures an effect gives, each beside the warehouse's value over
+    the same period (None where the period cannot be checked) and flagged past TOLERANCE."""
+    out = []
+    for side in ("before", "after"):
+        value, period = effect.get(f"{side}_value"), effect.get(f"{side}_period")
+        if value is None:
+            continue
+        warehouse = value_for(con, series, period)
+        diff = (float(value) - warehouse) / warehouse if warehouse else None
+        whole = years_of(period) or []
+        out.append(
+            {
+                "side": side,
+                "period": period,
+                "recorded": float(value),
+                "warehouse": warehouse,
+                "difference": None if diff is None else round(diff, 4),
+                "flagged": warehouse is not None and (diff is None or abs(diff) > TOLERANCE),
+                "year": whole[0] if len(whole) == 1 else None,
+            }
+        )
+    return out
+
+
 def check_flows(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Every checkable figure with the warehouse's value; differences over 10% flagged."""
     rows = con.execute(
@@ -118,23 +145,17 @@ def check_flows(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             if series is None:
                 uncheckable += 1
                 continue
-            for side in ("before", "after"):
-                value, period = effect.get(f"{side}_value"), effect.get(f"{side}_period")
-                warehouse = None if value is None else value_for(con, series, period)
-                if value is None or warehouse is None:
+            for side in _sides(con, series, effect):
+                if side["warehouse"] is None:
                     continue
-                diff = (float(value) - warehouse) / warehouse if warehouse else None
                 checked.append(
                     {
                         "record": rid,
                         "metric": effect.get("metric"),
                         "series": series.text,
-                        "period": period,
+                        "period": side["period"],
                         "routes": list(series.keys) if series.spec.keys == "routes" else [],
-                        "recorded": float(value),
-                        "warehouse": warehouse,
-                        "difference": None if diff is None else round(diff, 4),
-                        "flagged": diff is None or abs(diff) > TOLERANCE,
+                        **{k: side[k] for k in ("recorded", "warehouse", "difference", "flagged")},
                     }
                 )
     return {
@@ -189,28 +210,13 @@ def record_flows(con: duckdb.DuckDBPyConnection, record_id: str) -> list[dict[st
         series = None if effect.get("computed") else _series_of(effect, record)
         if series is None:
             continue
-        sides, years = [], []
-        for side in ("before", "after"):
-            value, period = effect.get(f"{side}_value"), effect.get(f"{side}_period")
-            if value is None:
-                continue
-            months = months_of(period)
-            if months:
-                years += [int(months[0][:4]), int(months[-1][:4])]
-            warehouse = value_for(con, series, period)
-            diff = (float(value) - warehouse) / warehouse if warehouse else None
-            whole = years_of(period) or []
-            sides.append(
-                {
-                    "side": side,
-                    "period": period,
-                    "recorded": float(value),
-                    "warehouse": warehouse,
-                    "difference": None if diff is None else round(diff, 4),
-                    "flagged": warehouse is not None and (diff is None or abs(diff) > TOLERANCE),
-                    "year": whole[0] if len(whole) == 1 else None,
-                }
-            )
+        sides = _sides(con, series, effect)
+        years = [
+            int(m[:4])
+            for months in (months_of(side["period"]) for side in sides)
+            if months
+            for m in (months[0], months[-1])
+        ]
         window = list(range(min(years) - 3, max(years) + 4)) if years else []
         out.append(
             {
