@@ -184,6 +184,20 @@ MIGRATIONS: tuple[Migration, ...] = (
                 sources VARCHAR[])""",
         ),
     ),
+    Migration(
+        "0006_data_versions",
+        (
+            """CREATE TABLE data_versions (
+                dataset VARCHAR NOT NULL, version VARCHAR NOT NULL, release VARCHAR,
+                retrieved_at TIMESTAMP, sha256 VARCHAR NOT NULL, rows BIGINT, coverage VARCHAR,
+                format VARCHAR, source_url VARCHAR, file VARCHAR NOT NULL, stored VARCHAR,
+                ingested_at TIMESTAMP, in_use BOOLEAN NOT NULL, PRIMARY KEY (dataset, version))""",
+            # the datasets already held are their first versions (stored: unknown until used)
+            """INSERT INTO data_versions SELECT id, substr(checksum, 1, 12), version, NULL,
+                checksum, rows, coverage, format, NULL, file, NULL, ingested_at, true
+                FROM datasets""",
+        ),
+    ),
 )
 
 

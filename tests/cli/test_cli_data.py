@@ -87,3 +87,30 @@ def test_impact_leaves_tracked_files_alone_unless_asked(warehouse: str, tmp_path
     out = run_json("impact", "ita-lby-2017-mou", "--warehouse", warehouse)
     assert isinstance(out, dict) and "written_to" not in out
     assert {p.name: p.read_bytes() for p in computed.glob("*.yaml")} == before
+
+
+def test_data_update_versions_and_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI is a thin client: update (offline: a clear error), versions, use, JSON names them."""
+    import json
+
+    from migdip.data import update as update_module
+    from migdip.data.transport import RecordedTransport
+    from tests.data.conftest import RECORDED
+
+    offline = RecordedTransport(RECORDED / "errors" / "offline")
+    monkeypatch.setattr(update_module, "UrllibTransport", lambda: offline)
+    wh = str(tmp_path / "w.duckdb")
+    result = runner.invoke(app, ["data", "update", "eurostat_asylum", "--warehouse", wh])
+    assert result.exit_code == 1
+    assert "no network" in result.stderr and "current versions are kept" in result.stderr
+    out = runner.invoke(app, ["data", "update", "eurostat_asylum", "--warehouse", wh, "--json"])
+    body = json.loads(out.stdout)
+    assert body["outcomes"][0]["status"] == "offline" and len(body["data_versions"]) == 15
+    versions = run_json("data", "versions", "eurostat_asylum", "--warehouse", wh)
+    assert isinstance(versions, list) and versions[0]["in_use"] and versions[0]["version"]
+    pinned = tmp_path / "pins.json"
+    pinned.write_text(json.dumps(body))  # a command's JSON output is a pinned versions file
+    used = run_json("data", "use", "--pinned", str(pinned), "--warehouse", wh)
+    assert isinstance(used, dict) and len(used["used"]) == 15 and used["data_versions"]
+    bad = runner.invoke(app, ["data", "use", "--data-version", "wdi", "--warehouse", wh])
+    assert bad.exit_code == 1 and "accepted: DATASET=VERSION" in bad.stderr

@@ -7,6 +7,7 @@ accepted where known.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -60,8 +61,15 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+# The data versions of the warehouse a request reads (set per request by ``current_versions``
+# in migdip.api): every result's meta names them, so the figures can be reproduced.
+DATA_VERSIONS: ContextVar[list[dict[str, Any]] | None] = ContextVar("data_versions", default=None)
+
+
 def ok(data: Any, **meta: Any) -> dict[str, Any]:
-    return {"data": data, "meta": {"api_version": API_VERSION, **meta}}
+    versions = DATA_VERSIONS.get()
+    extra = {"data_versions": versions} if versions is not None else {}
+    return {"data": data, "meta": {"api_version": API_VERSION, **meta, **extra}}
 
 
 def error(

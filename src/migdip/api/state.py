@@ -15,6 +15,7 @@ import duckdb
 
 from migdip.atlas.store import ensure_atlas
 from migdip.data.ingest import ensure_bundled
+from migdip.data.versions import data_versions
 from migdip.errors import InputError, MigdipError
 from migdip.jobs import JobManager
 from migdip.paths import records_dir
@@ -185,6 +186,7 @@ class State:
         ingested = ensure_bundled(self.warehouse)
         built = ensure_atlas(self.warehouse, self.records)
         self.prepared = ingested or built  # whether this start had to write the warehouse
+        self._versions: tuple[str | None, list[dict[str, object]]] | None = None
         self.pool = Pool(
             self.warehouse, settings.connections, settings.wait_seconds, settings.heavy_seconds
         )
@@ -195,6 +197,17 @@ class State:
             settings.max_job_seconds,
             folder=folder if self.warehouse.shared else None,
         )
+
+    def data_versions(self) -> list[dict[str, object]]:
+        """The versions in use in the current generation (computed once per generation)."""
+        generation = self.warehouse.generation()
+        cached = self._versions
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        with self.pool.connection() as con:
+            versions = data_versions(con)
+        self._versions = (generation, versions)
+        return versions
 
     def close(self) -> None:
         self.jobs.shutdown()

@@ -14,6 +14,7 @@ from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.data.ingest import list_datasets
 from migdip.data.registry import DATASETS
 from migdip.data.series import FRONTEX_ROUTE
+from migdip.data.versions import list_versions
 from migdip.errors import NotFoundError
 from migdip.flows.impact import computed_dir, month_grid, route_series
 from migdip.paths import scenarios_dir
@@ -27,6 +28,14 @@ Slug = Annotated[str, PathParam(pattern=r"^[a-z0-9_\-]{1,120}$")]
 @router.get("/datasets", response_model=Envelope, summary="Datasets with provenance")
 def datasets(con: Con) -> Any:
     rows = list_datasets(con)
+    return ok(rows, total=len(rows))
+
+
+@router.get(
+    "/data-versions", response_model=Envelope, summary="Every version of every dataset, kept"
+)
+def versions(con: Con) -> Any:
+    rows = [v.as_dict() for v in list_versions(con)]
     return ok(rows, total=len(rows))
 
 

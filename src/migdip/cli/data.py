@@ -9,8 +9,11 @@ import typer
 from rich.table import Table
 
 from migdip.cli.common import JsonOpt, WarehouseOpt, console, emit_json, handle_errors
+from migdip.cli.data_update import register
 from migdip.data.codes import special_codes
 from migdip.data.ingest import ingest, list_datasets, with_datasets
+from migdip.data.store import VersionStore
+from migdip.data.versions import VERSION_CHARS, Origin, data_versions
 from migdip.warehouse import Warehouse
 
 app = typer.Typer(help="Datasets: provenance, ingest newer official files, code tables.")
@@ -65,16 +68,31 @@ def ingest_cmd(
     warehouse: WarehouseOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Replace one dataset from a file, atomically: all of it or nothing."""
-    with Warehouse(warehouse).write() as con:
-        result = ingest(con, dataset, file, replace=replace)
+    """Replace one dataset from a file, atomically: all of it or nothing (a copy is kept)."""
+    wh = Warehouse(warehouse)
+    store = VersionStore.beside(wh)
+    with wh.write() as con:
+        if file is None or store is None:
+            result = ingest(con, dataset, file, replace=replace)
+        else:
+            from migdip.data.ingest import sha256
+
+            digest = sha256(file)
+            name = f"{dataset}{''.join(file.suffixes)}"
+            stored, _ = store.put(dataset, digest[:VERSION_CHARS], file, name)
+            origin = Origin(sha256=digest, file=name, stored=stored)
+            result = ingest(con, dataset, file, replace=replace, origin=origin)
+        versions = data_versions(con)
     if as_json:
-        emit_json(result.as_dict())
+        emit_json(result.as_dict() | {"data_versions": versions})
     else:
         console.print(
             f"Ingested {result.id}: {result.rows:,} rows, {result.coverage}, from {result.file} "
             f"({result.format}); sha256 {result.checksum[:12]}"
         )
+
+
+register(app)
 
 
 @app.command("codes")

@@ -120,3 +120,19 @@ def m49_codes() -> dict[str, str]:
         if row.get("m49") and row.get("iso3"):
             out[row["iso3"]] = f"{int(float(row['m49'])):03d}"
     return out
+
+
+@cache
+def iso2_codes() -> dict[str, str]:
+    """ISO2 -> ISO3 for the reference table's entities (Eurostat's EL and UK included)."""
+    out = {"EL": "GRC", "UK": "GBR"}
+    for row in _reference_rows():
+        if row.get("iso2") and row.get("iso3"):
+            out.setdefault(row["iso2"].upper(), row["iso3"])
+    return out
+
+
+@cache
+def m49_to_iso3() -> dict[int, str]:
+    """UN M49 numeric code -> ISO3 (the inverse of :func:`m49_codes`)."""
+    return {int(code): iso3 for iso3, code in m49_codes().items()}

@@ -17,6 +17,14 @@ import duckdb
 
 from migdip.data.registry import DATASETS, Dataset, dataset
 from migdip.data.rules import check
+from migdip.data.versions import (
+    BUNDLED,
+    VERSION_CHARS,
+    Origin,
+    Version,
+    data_versions,
+    record_version,
+)
 from migdip.errors import InputError
 from migdip.warehouse import Warehouse, transaction
 
@@ -49,20 +57,21 @@ class ShrinkRefused(InputError):
     """A much smaller file would replace a dataset: refused unless asked (``--replace``)."""
 
 
-def ingest(
-    con: duckdb.DuckDBPyConnection,
-    dataset_id: str,
-    path: Path | str | None = None,
-    replace: bool = False,
-) -> IngestResult:
-    """Read ``path`` (default: the bundled file) into the dataset's table, all or nothing.
+@dataclass(frozen=True)
+class Staged:
+    """A file read and checked into ``_staged``, not yet in the warehouse."""
 
-    The file is parsed and checked against the dataset's rules first (every problem reported at
-    once). A file with fewer than half the rows the warehouse holds is refused unless
-    ``replace`` is true: a partial download should not silently replace a whole dataset.
-    """
+    spec: Dataset
+    source: Path
+    format: str
+    rows: int
+    coverage: str
+
+
+def stage(con: duckdb.DuckDBPyConnection, dataset_id: str, source: Path) -> Staged:
+    """Parse ``source`` into ``_staged`` and check it against the dataset's rules (every problem
+    reported at once); the warehouse's tables are not touched."""
     spec: Dataset = dataset(dataset_id)
-    source = Path(path) if path is not None else spec.bundled
     if source.is_dir():
         raise InputError(
             f"{source} is a folder; accepted: a file of the dataset {spec.id} "
@@ -70,18 +79,33 @@ def ingest(
         )
     fmt = spec.stage(con, source)
     check(con, spec.rules, source)
-    columns = ", ".join(spec.columns)
     stats = con.execute(f"SELECT count(*), {spec.coverage_sql} FROM _staged").fetchone()
     rows, coverage = (int(stats[0]), str(stats[1])) if stats else (0, "")
-    held = con.execute(f"SELECT count(*) FROM {spec.table}").fetchone()
-    if not replace and held and held[0] and rows < SHRINK_LIMIT * held[0]:
+    return Staged(spec, source, fmt, rows, coverage)
+
+
+def refuse_shrink(con: duckdb.DuckDBPyConnection, staged: Staged) -> None:
+    held = con.execute(f"SELECT count(*) FROM {staged.spec.table}").fetchone()
+    if held and held[0] and staged.rows < SHRINK_LIMIT * held[0]:
         con.execute("DROP TABLE IF EXISTS _staged")
         raise ShrinkRefused(
-            f"{source} holds {rows:,} rows where the warehouse holds {held[0]:,} for {spec.id}; "
-            "a file this much smaller is refused (a partial download?). To replace the dataset "
-            "with it anyway, ask for it: `migdip data ingest --replace`"
+            f"{staged.source} holds {staged.rows:,} rows where the warehouse holds {held[0]:,} "
+            f"for {staged.spec.id}; a file this much smaller is refused (a partial download?). "
+            "To replace the dataset with it anyway, ask for it: `migdip data ingest --replace`"
         )
-    checksum = sha256(source)
+
+
+def swap_in(
+    con: duckdb.DuckDBPyConnection, staged: Staged, origin: Origin | None = None
+) -> IngestResult:
+    """Replace the dataset's rows and provenance with the staged ones, in one transaction, and
+    record the version (release, retrieval date, sha256) as the one in use."""
+    spec, source = staged.spec, staged.source
+    origin = origin or Origin()
+    columns = ", ".join(spec.columns)
+    checksum = origin.sha256 or sha256(source)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    release = origin.release or spec.version
     with transaction(con):
         con.execute(f"DELETE FROM {spec.table}")
         con.execute(f"INSERT INTO {spec.table} ({columns}) SELECT {columns} FROM _staged")
@@ -92,19 +116,61 @@ def ingest(
                 spec.id,
                 spec.title,
                 spec.publisher,
-                spec.version,
+                release,
                 spec.licence,
-                spec.source,
-                fmt,
-                coverage,
-                rows,
+                origin.source_url or spec.source,
+                staged.format,
+                staged.coverage,
+                staged.rows,
                 checksum,
-                source.name,
-                datetime.now(UTC).replace(tzinfo=None),
+                origin.file or source.name,
+                now,
             ],
         )
+        record_version(
+            con,
+            Version(
+                dataset=spec.id,
+                version=checksum[:VERSION_CHARS],
+                release=release,
+                retrieved_at=origin.retrieved_at,
+                sha256=checksum,
+                rows=staged.rows,
+                coverage=staged.coverage,
+                format=staged.format,
+                source_url=origin.source_url,
+                file=origin.file or source.name,
+                stored=origin.stored,
+                ingested_at=now,
+            ),
+        )
     con.execute("DROP TABLE IF EXISTS _staged")
-    return IngestResult(spec.id, rows, fmt, coverage, checksum, source.name)
+    return IngestResult(spec.id, staged.rows, staged.format, staged.coverage, checksum, source.name)
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    path: Path | str | None = None,
+    replace: bool = False,
+    origin: Origin | None = None,
+) -> IngestResult:
+    """Read ``path`` (default: the bundled file) into the dataset's table, all or nothing.
+
+    The file is parsed and checked against the dataset's rules first (every problem reported at
+    once). A file with fewer than half the rows the warehouse holds is refused unless
+    ``replace`` is true: a partial download should not silently replace a whole dataset.
+    ``origin`` says where the file came from (release, retrieval date, address, its copy in the
+    versions store); the bundled file is recorded as such.
+    """
+    spec: Dataset = dataset(dataset_id)
+    source = Path(path) if path is not None else spec.bundled
+    if path is None and origin is None:
+        origin = Origin(stored=BUNDLED)
+    staged = stage(con, spec.id, source)
+    if not replace:
+        refuse_shrink(con, staged)
+    return swap_in(con, staged, origin)
 
 
 def missing_datasets(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -133,6 +199,7 @@ def list_datasets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     cur = con.execute("SELECT * FROM datasets ORDER BY id")
     names = [d[0] for d in cur.description or []]
     have = {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
+    in_use = {v["dataset"]: v for v in data_versions(con)}
     out = []
     for spec in DATASETS.values():
         row = have.get(spec.id) or {
@@ -149,5 +216,5 @@ def list_datasets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
             "file": spec.file,
             "ingested_at": None,
         }
-        out.append(row | {"formats": list(spec.formats)})
+        out.append(row | {"formats": list(spec.formats), "data_version": in_use.get(spec.id)})
     return out

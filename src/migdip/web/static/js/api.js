@@ -68,7 +68,23 @@ export async function api(path, params = {}, opts = {}) {
       e.problems || [],
     );
   }
+  showVersions(json.meta);
   return json;
+}
+
+let shownVersions = "";
+
+/** The footer names the data versions the figures come from (every result's meta has them). */
+function showVersions(meta) {
+  const versions = meta && meta.data_versions;
+  const el = typeof document === "undefined" ? null : document.getElementById("data-versions");
+  if (!versions || !el) return;
+  const text = versions
+    .map((v) => `${v.dataset} ${v.version}${v.release ? ` (${v.release})` : ""}`)
+    .join("; ");
+  if (text === shownVersions) return;
+  shownVersions = text;
+  el.textContent = `${text}. Reproduce them with migdip data use --pinned (a result's meta is a pinned file).`;
 }
 
 const cache = new Map();
