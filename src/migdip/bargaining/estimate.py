@@ -62,6 +62,8 @@ TRADE_COST_SHARE = 0.3
 # The dyadic context the utilities leave out, in the deal index: (feature, centre, scale), set
 # once from what the features measure, never from the episodes; a missing value sits at the
 # centre. Log counts are natural logs of 1 + people, GDP per head log10 of US$.
+SOFT_EUR = 1e6  # width of the smooth floor at 0 of the transfer, euros a year
+
 CONTEXT: tuple[tuple[str, float, float], ...] = (
     *((f, 7.0, 4.0) for f in FEATURES if f.startswith("log_") and "gdp" not in f),
     ("remittance_dependence", 0.05, 0.1),
@@ -199,6 +201,12 @@ class Structure:
     context: NDArray[np.float64] | None = None
 
 
+def _l8(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """(E, 1) the L8 norm of each row (rescaled by its largest entry: no overflow)."""
+    size = np.max(np.abs(x), axis=1, keepdims=True) + 1.0
+    return np.asarray(size * ((x / size) ** 8).sum(axis=1, keepdims=True) ** (1 / 8))
+
+
 def structure(z: NDArray[np.float64], d: Data) -> Structure:
     """``z``: one parameter vector, or one per episode (shape (E, P))."""
     p = _columns(z)
@@ -213,13 +221,16 @@ def structure(z: NDArray[np.float64], d: Data) -> Structure:
         """(chosen level, destination gain, partner gain) per episode; dest/part: (E, L).
 
         The choice is a softened maximum (weights proportional to exp(joint gain / T), T one
-        fiftieth of the largest gain at stake) so that the posterior is smooth in theta and the
-        optimiser's gradients exist; it picks the best level whenever one stands out."""
-        joint = np.where(d.on_table[issue][:, None] > 0, dest + part, -np.inf)
+        fiftieth of the stakes on each side, the L8 norms (smooth stand-ins for the largest) of
+        the destination's and the partner's gains), so that the posterior is smooth in theta,
+        also where the joint gain changes sign while the stakes stay large, and the mode the
+        optimiser reaches does not depend on rounding; it picks the best level whenever one
+        stands out."""
+        on = d.on_table[issue][:, None] > 0
+        joint = np.where(on, dest + part, -np.inf)
         joint[:, 0] = 0.0  # level 0 (the status quo on this issue) is always possible
         top = joint.max(axis=1, keepdims=True)
-        finite = np.where(np.isfinite(joint), np.abs(joint), 0.0)
-        temperature = finite.max(axis=1, keepdims=True) / 50 + 1.0
+        temperature = (_l8(np.where(on, dest, 0.0)) + _l8(np.where(on, part, 0.0))) / 50 + 1.0
         w = np.exp((joint - top) / temperature)
         w /= w.sum(axis=1, keepdims=True)
         chosen = w @ np.asarray(levels)
@@ -273,7 +284,8 @@ def structure(z: NDArray[np.float64], d: Data) -> Structure:
     d_dest = -released * v1["cost_per_arrival_eur"]
     d_part = -released * v1["enforcement_cost_per_stop_eur"]
     surplus = gain_d + gain_p - d_dest - d_part
-    transfer = np.clip(((gain_d - d_dest) - (gain_p - d_part)) / 2, 0.0, None)
+    # the Nash transfer, never below 0: a softplus a million euros wide, not a kink at 0
+    transfer = SOFT_EUR * np.logaddexp(0.0, ((gain_d - d_dest) - (gain_p - d_part)) / 2 / SOFT_EUR)
     transfer = np.where(d.on_table["money"] > 0, transfer, 0.0)
     index = (
         v1["deal_intercept"]
@@ -380,7 +392,13 @@ def fit(d: Data, start: NDArray[np.float64] | None = None, covariance: bool = Tr
         return -log_posterior(z, d)
 
     z0 = _CENTRE.copy() if start is None else start
-    res = minimize(nlp, z0, method="L-BFGS-B", options={"maxiter": 500})
+    if start is None:
+        # converged tightly: the posterior is smooth and its prior curves every direction, so
+        # the mode is one point; stopping early would leave it where rounding happened to lead
+        options = {"maxiter": 3000, "ftol": 1e-14, "gtol": 1e-6, "finite_diff_rel_step": 1e-5}
+        res = minimize(nlp, z0, method="L-BFGS-B", jac="3-point", options=options)
+    else:  # a refit from a nearby mode (cross-validation): a few steps from the same start
+        res = minimize(nlp, z0, method="L-BFGS-B", options={"maxiter": 500, "ftol": 1e-12})
     cov = np.diag(_SD**2)
     if covariance:
         h = _hessian(nlp, res.x)
