@@ -18,7 +18,10 @@ export MIGDIP_WAREHOUSE="${MIGDIP_WAREHOUSE:-$(mktemp -d)/migdip-test.duckdb}"
 .venv/bin/pytest -q "$@"
 .venv/bin/python benchmarks/atlas_bench.py
 .venv/bin/python benchmarks/data_bench.py
+.venv/bin/python benchmarks/update_bench.py
 .venv/bin/python benchmarks/flows_bench.py
+.venv/bin/python benchmarks/corridor_bench.py
+.venv/bin/python benchmarks/forecast_bench.py
 .venv/bin/python benchmarks/bargaining_bench.py
 .venv/bin/python benchmarks/api_load_bench.py
 # The negotiation library (AGPL) lives in its own environment, never in migdip's: a failed install

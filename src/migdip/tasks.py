@@ -104,7 +104,7 @@ def route_scenario_work(spec: dict[str, Any], connect: ConFactory) -> Work:
 
 
 def scenario_work(params: dict[str, Any], connect: ConFactory) -> Work:
-    """A bundled scenario file by name (network, route_model or negotiation kind)."""
+    """A bundled scenario file by name (network, route_model, corridor or negotiation kind)."""
     from migdip.flows.route_scenario import scenario_kind
 
     p: ScenarioParams = _checked(ScenarioParams, params, "job scenario: params")
@@ -124,6 +124,13 @@ def scenario_work(params: dict[str, Any], connect: ConFactory) -> Work:
             lambda con, ctx: run_route_scenario(
                 spec, path.parent, con, p.runs, progress=ctx.progress
             ),
+        )
+    if kind == "corridor":
+        from migdip.flows.corridor_scenario import load_corridor_scenario, run_corridor_scenario
+
+        cspec = load_corridor_scenario(path)
+        return _on_connection(
+            connect, lambda con, ctx: run_corridor_scenario(cspec, path.parent, con, p.runs)
         )
     if kind == "negotiation":
         from migdip.bargaining.coupling import load_negotiation, run_negotiation

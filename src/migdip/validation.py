@@ -23,7 +23,8 @@ from migdip.bargaining.episodes import episodes
 from migdip.bargaining.estimated import estimate, write_estimate
 from migdip.bargaining.evaluate import evaluate
 from migdip.data.ingest import ensure_bundled
-from migdip.flows import forecast_report
+from migdip.data.versions import data_versions
+from migdip.flows import forecast_report, impact_report
 from migdip.flows import validation as flows
 from migdip.flows.impact import refresh_estimates
 from migdip.paths import docs_dir
@@ -50,12 +51,36 @@ def generate(con: duckdb.DuckDBPyConnection) -> Generated:
         + estimated_report.render(doc, evaluations, None)
         + "\n"
         + forecast_report.render(forecast_report.committed())
+        + "\n"
+        + impact_report.render(con)
+        + "\n"
+        + render_versions(con)
     )
     return Generated(markdown, doc, estimated_report.calibration_svg(evaluations[0]))
 
 
 def render(con: duckdb.DuckDBPyConnection) -> str:
     return generate(con).markdown
+
+
+def render_versions(con: duckdb.DuckDBPyConnection) -> str:
+    """The data versions every figure below comes from (``migdip data versions``)."""
+    lines = [
+        "## Data versions",
+        "",
+        "Every figure in this document was computed from these dataset versions (the first 12 "
+        "characters of the file's sha256; `migdip data use --data-version DATASET=VERSION` "
+        "puts one back):",
+        "",
+        "| dataset | version | release | retrieved |",
+        "|---|---|---|---|",
+    ]
+    for v in data_versions(con):
+        lines.append(
+            f"| {v['dataset']} | `{v['version']}` | {v['release'] or '-'} | "
+            f"{v['retrieved_at'] or 'bundled'} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def write(con: duckdb.DuckDBPyConnection, docs: Path) -> list[Path]:

@@ -3,6 +3,8 @@ the month it predicts, and the committed benchmark is what the code computes."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import numpy as np
 import pytest
@@ -24,7 +26,7 @@ def test_statistical_forecasts_are_counts() -> None:
     rng = np.random.default_rng(0)
     months = np.arange(72)
     y = np.round(500 * (1 + 0.5 * np.sin(2 * np.pi * months / 12)) * rng.lognormal(0, 0.2, 72))
-    out = forecast_all(y, 12)
+    out, _ = forecast_all(y, 12)
     assert set(out) == set(NAMES)
     for name, f in out.items():
         assert f.shape == (12,) and np.all(np.isfinite(f)) and np.all(f >= 0), name
@@ -45,9 +47,9 @@ def test_no_forecast_sees_the_month_it_predicts(monkeypatch: pytest.MonkeyPatch)
     seen: list[int] = []
     real = bt_mod.forecast_all
 
-    def spy(y: np.ndarray, h: int) -> dict[str, np.ndarray]:
+    def spy(y: np.ndarray, h: int, specs: Any = None) -> Any:
         seen.append(len(y))
-        return real(y, h)
+        return real(y, h, specs)
 
     monkeypatch.setattr(bt_mod, "forecast_all", spy)
     data = _toy()
@@ -77,3 +79,19 @@ def test_the_committed_benchmark_is_current(data_con: duckdb.DuckDBPyConnection)
     for key in ("mase", "coverage"):
         for name, rows in committed[key].items():
             np.testing.assert_allclose(fresh[key][name], rows, atol=0.01, err_msg=f"{key} {name}")
+
+
+def test_a_refitted_specification_is_the_searched_model() -> None:
+    """Refitting what the search chose, on the same history, gives the search's forecast; on a
+    longer history, it re-estimates the parameters."""
+    rng = np.random.default_rng(4)
+    months = np.arange(96)
+    y = np.round(800 * (1 + 0.4 * np.cos(2 * np.pi * months / 12)) * rng.lognormal(0, 0.25, 96))
+    searched, specs = forecast_all(y[:84], 12)
+    assert specs["auto_ets"] is not None and specs["auto_arima"] is not None
+    refitted, same = forecast_all(y[:84], 12, specs)
+    assert same == specs
+    for name in ("auto_ets", "auto_arima"):
+        np.testing.assert_allclose(refitted[name], searched[name], rtol=1e-6, err_msg=name)
+    later, _ = forecast_all(y, 12, specs)
+    assert not np.allclose(later["auto_arima"], searched["auto_arima"])

@@ -10,6 +10,7 @@ import yaml
 
 from migdip.errors import InputError
 from migdip.flows.ensemble import EnsembleSpec, run_ensemble
+from migdip.flows.route_scenario import scenario_kind
 from migdip.flows.runner import _Summary, run_scenario, save_to_warehouse, write_parquet
 from migdip.flows.scenario import load_scenario
 from migdip.flows.synthetic import synthetic_network, synthetic_run
@@ -28,9 +29,7 @@ def _edit(tmp_path: Path, change: dict[str, object]) -> Path:
 
 
 NETWORK_SCENARIOS = sorted(
-    p
-    for p in (ROOT / "scenarios").glob("*.yaml")
-    if "kind: route_model" not in p.read_text() and "kind: negotiation" not in p.read_text()
+    p for p in (ROOT / "scenarios").glob("*.yaml") if scenario_kind(p) == "network"
 )
 
 

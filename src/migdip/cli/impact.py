@@ -53,11 +53,43 @@ def impact_cmd(
         emit_json(payload)
         return
     console.print(f"[bold]{payload['title']}[/] ({record_id}), deal month {payload['deal_month']}")
-    table = Table(title="Effect on detections (observed - counterfactual)")
+    verdict = payload["verdict"]
+    colour = "green" if verdict["reliable"] else "red"
+    console.print(
+        f"[bold {colour}]{'Reliable' if verdict['reliable'] else 'Not reliable'}[/]: "
+        + "; ".join(f"{FRONTEX_ROUTE[r]}: {why}" for r, why in verdict["reasons"].items())
+    )
+    table = Table(title="Effect on detections: observed - validated counterfactual")
+    for column in (
+        "route",
+        "period",
+        "observed",
+        "counterfactual",
+        "effect",
+        "interval",
+        "forecaster",
+    ):
+        table.add_column(column, overflow="fold")
+    for route, d in payload["routes"].items():
+        fc = d["forecast"]
+        if fc is None:
+            table.add_row(FRONTEX_ROUTE[route], "-", "-", "-", "-", "-", "none")
+            continue
+        iv = fc["effect_interval"]
+        table.add_row(
+            FRONTEX_ROUTE[route],
+            fc["period"],
+            f"{fc['observed']:,.0f}",
+            f"{fc['counterfactual']:,.0f}",
+            f"{fc['effect']:+,.0f} ({_pct(fc['effect_pct'])})",
+            "-" if iv is None else f"{fc['level']}%: {iv[0]:+,.0f} to {iv[1]:+,.0f}",
+            f"{fc['forecaster']} from {fc['origin']}",
+        )
+    console.print(table)
+    table = Table(title="For comparison: interrupted time series and synthetic control")
     for column in (
         "route",
         "post period",
-        "observed",
         "counterfactual",
         "effect",
         "90% interval",
@@ -79,20 +111,15 @@ def impact_cmd(
         table.add_row(
             FRONTEX_ROUTE[route],
             its["post_period"],
-            f"{its['observed']:,.0f}",
             f"{its['counterfactual']:,.0f}",
             f"{its['effect']:+,.0f} ({_pct(its['effect_pct'])})",
             f"{lo:+,.0f} to {hi:+,.0f}",
-            "-" if placebo is None else _pct(placebo["effect_pct"]),
+            "-"
+            if placebo is None
+            else _pct(placebo["effect_pct"]) + ("" if d["its_reliable"] else " (fails)"),
             sc_text,
         )
     console.print(table)
-    for route, d in payload["routes"].items():
-        if d["reliable"] is False:
-            console.print(
-                f"[yellow]Warning:[/] the placebo test fails on {FRONTEX_ROUTE[route]}: "
-                "the interrupted-time-series estimate is unreliable here."
-            )
     moved = ", ".join(
         f"{FRONTEX_ROUTE[r]} {d['effect']:+,.0f}" for r, d in payload["displacement"].items()
     )

@@ -129,6 +129,9 @@ def run_cmd(
     if scenario_kind(scenario) == "route_model":
         _route_model(scenario, runs, seed, warehouse, as_json)
         return
+    if scenario_kind(scenario) == "corridor":
+        _corridor(scenario, runs, seed, warehouse, as_json)
+        return
     if scenario_kind(scenario) == "negotiation":
         _negotiation(scenario, warehouse, as_json)
         return
@@ -197,6 +200,44 @@ def _route_model(
         console.print(
             f"{name} vs baseline (diversion between routes): "
             + ", ".join(f"{r} {v:+,.0f}" for r, v in change.items())
+        )
+
+
+def _corridor(
+    path: Path, runs: int | None, seed: int | None, warehouse: Path | None, as_json: bool
+) -> None:
+    from migdip.flows.corridor_scenario import load_corridor_scenario, run_corridor_scenario
+
+    spec = load_corridor_scenario(path)
+    con = with_datasets(Warehouse(warehouse))
+    out = run_corridor_scenario(spec, path.parent, con, runs, seed)
+    if as_json:
+        emit_json(out)
+        return
+    names = list(out["variants"])
+    table = Table(
+        title=f"{out['scenario']}: people counted at each checkpoint, {out['months'][0]} to "
+        f"{out['months'][-1]} (median [5%-95%], {out['runs']} runs)"
+    )
+    table.add_column("checkpoint")
+    for name in names:
+        table.add_column(name, justify="right")
+    for c in out["checkpoints"]:
+        cells = []
+        for name in names:
+            t = out["variants"][name]["total_by_checkpoint"][c]
+            cells.append(f"{t['q50']:,.0f} [{t['q05']:,.0f}-{t['q95']:,.0f}]")
+        table.add_row(c, *cells)
+    console.print(table)
+    shares = ", ".join(
+        f"{' > '.join(p)} {100 * s:.0f}%"
+        for p, s in zip(out["paths"], out["path_shares"], strict=True)
+    )
+    console.print(f"Path shares before {out['origin']} (reroute weights): {shares}")
+    for name in names[1:]:
+        change = out["variants"][name]["median_change_vs_baseline"]
+        console.print(
+            f"{name} vs baseline: " + ", ".join(f"{c} {v:+,.0f}" for c, v in change.items())
         )
 
 

@@ -22,15 +22,18 @@ import numpy as np
 from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
-from migdip.flows.forecasters import NAMES, SEASON, forecast_all
+from migdip.flows.combine import combine, weights
+from migdip.flows.forecasters import BASELINES, NAMES, SEASON, Spec, forecast_all
 from migdip.flows.routes_model import RouteData, RouteParams, fit, forecast
 
 HORIZONS = 12
 EVALUATION_FROM = "2019-01"
 SELECTION_HORIZONS = (1, 3, 6)
 MIN_CALIBRATION = 24
+MIN_HISTORY = 24  # months of a route's own data before it is forecast
 LEVELS = (80, 95)
-MODELS = (*NAMES, "route_model")
+MEMBERS = (*BASELINES, "route_model")  # of the weighted combination
+MODELS = (*NAMES, "route_model", "weighted")
 
 
 @dataclass(frozen=True)
@@ -66,16 +69,43 @@ def _scale(y: NDArray[np.float64]) -> float:
     return float(diffs.mean()) if len(diffs) and diffs.mean() > 0 else 1.0
 
 
-def _at_origin(data: RouteData, origin: int, p: RouteParams) -> NDArray[np.float64]:
-    """(models, routes, horizons) forecasts from one origin."""
+Specs = list[dict[str, Spec | None]]  # per route, the statistical models' specifications
+
+
+def at_origin(
+    data: RouteData,
+    origin: int,
+    p: RouteParams,
+    only: list[int] | None = None,
+    specs: Specs | None = None,
+) -> tuple[NDArray[np.float64], Specs]:
+    """(models, routes, horizons) forecasts from one origin (the weighted combination, which
+    needs past errors, NaN), and the specifications used; ``only``: the statistical models on
+    these routes only; ``specs``: refit these specifications instead of searching."""
     totals = data.totals()
-    out = np.zeros((len(MODELS), len(data.routes), HORIZONS))
-    for r in range(len(data.routes)):
-        every = forecast_all(totals[: origin + 1, r], HORIZONS)
+    out = np.full((len(MODELS), len(data.routes), HORIZONS), np.nan)
+    used: Specs = [{} for _ in data.routes]
+    for r in range(len(data.routes)) if only is None else only:
+        history = totals[data.start(r) : origin + 1, r]  # the route's own months only
+        if len(history) < MIN_HISTORY:
+            continue  # a route that starts late: no forecast until it has two years
+        every, used[r] = forecast_all(history, HORIZONS, specs[r] if specs else None)
         for k, name in enumerate(NAMES):
             out[k, r] = every[name]
-    out[len(NAMES)] = forecast(data, fit(data, origin, p), HORIZONS, p).T
-    return out
+    out[MODELS.index("route_model")] = forecast(data, fit(data, origin, p), HORIZONS, p).T
+    return out, used
+
+
+def _year(data: RouteData, origins: list[int], p: RouteParams) -> NDArray[np.float64]:
+    """(models, routes, origins, horizons): the model searches at the first origin, refits of
+    what they chose at the rest."""
+    specs: Specs | None = None
+    blocks = []
+    for o in origins:
+        f, used = at_origin(data, o, p, specs=specs)
+        specs = specs or used
+        blocks.append(f)
+    return np.stack(blocks, axis=2)
 
 
 def run(
@@ -85,20 +115,30 @@ def run(
     p: RouteParams | None = None,
     jobs: int = 2,
 ) -> Backtest:
-    """Every forecaster from every origin; the origins run in ``jobs`` processes (the
-    figures do not depend on the order)."""
+    """Every forecaster from every origin. The statistical models search for their
+    specification at the first origin of every twelve months and refit it at the others; the
+    years run in ``jobs`` processes (the figures do not depend on the order)."""
     p = p or RouteParams()
     totals = data.totals()
     n_t = len(data.months)
     origins = np.arange(first_origin, n_t - 1, step, dtype=np.intp)
-    blocks = Parallel(n_jobs=jobs)(delayed(_at_origin)(data, int(o), p) for o in origins)
-    forecasts = np.stack(blocks, axis=2)  # (models, routes, origins, horizons)
+    years: dict[int, list[int]] = {}
+    for o in origins:
+        years.setdefault(int(o - first_origin) // 12, []).append(int(o))
+    blocks = Parallel(n_jobs=jobs)(delayed(_year)(data, year, p) for year in years.values())
+    forecasts = np.concatenate(blocks, axis=2)  # (models, routes, origins, horizons)
     actual = np.full((len(data.routes), len(origins), HORIZONS), np.nan)
     scale = np.zeros((len(data.routes), len(origins)))
     for i, o in enumerate(origins):
         ahead = totals[o + 1 : o + 1 + HORIZONS]
         actual[:, i, : len(ahead)] = ahead.T
-        scale[:, i] = [_scale(totals[: o + 1, r]) for r in range(len(data.routes))]
+        scale[:, i] = [_scale(totals[data.start(r) : o + 1, r]) for r in range(len(data.routes))]
+    for r in range(len(data.routes)):  # every forecaster scored on the same origins
+        forecasts[:, r, origins + 1 - data.start(r) < MIN_HISTORY] = np.nan
+    members = [MODELS.index(m) for m in MEMBERS]
+    errors = np.abs(forecasts[members] - actual[None]) / scale[None, :, :, None]
+    w = weights(errors, origins, origins)
+    forecasts[MODELS.index("weighted")] = combine(forecasts[members], w)
     return Backtest(data.routes, data.months, origins, MODELS, forecasts, actual, scale)
 
 

@@ -2,13 +2,17 @@
 
 ``python -m migdip.flows.forecast_report --write`` runs the rolling-origin backtest of
 ``migdip.flows.backtest`` on the Frontex routes and commits its summary to
-``flows/data/forecast_backtest.json``; docs/validation.md renders that file. A test reruns the
-backtest and checks the committed figures to two decimals (statistical models' searches may
-differ in a last digit between machines; the published table must not).
+``flows/data/forecast_backtest.json`` and its arrays (every forecast, outcome and scale) to
+``flows/data/forecast_backtest.npz``; docs/validation.md renders the summary, and deal impacts
+(``migdip.flows.forecast_impact``) take their weights and calibration errors from the arrays, so
+that a published figure never depends on the machine. A test reruns the backtest and checks the
+committed figures to two decimals (statistical models' searches may differ in a last digit
+between machines; the published table must not).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from importlib import resources
@@ -18,7 +22,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from migdip.atomic import write_text
+from migdip.atomic import write_bytes, write_text
 from migdip.data.series import FRONTEX_ROUTE
 from migdip.flows import backtest as bt_mod
 from migdip.flows.backtest import LEVELS, SELECTION_HORIZONS, Backtest, coverage
@@ -26,6 +30,7 @@ from migdip.flows.forecasters import BASELINES
 from migdip.flows.routes_model import RouteParams, from_frontex
 
 FILE = "data/forecast_backtest.json"
+ARRAYS = "data/forecast_backtest.npz"
 STEP = 3  # an origin every third month: the statistical searches are the cost
 LABELS = {
     "last_value": "last value",
@@ -36,6 +41,7 @@ LABELS = {
     "auto_theta": "AutoTheta",
     "combination": "median of AutoETS, AutoARIMA, AutoTheta",
     "route_model": "route model",
+    "weighted": "combination weighted on past errors",
 }
 
 
@@ -85,13 +91,43 @@ def summarise(bt: Backtest) -> dict[str, Any]:
     }
 
 
-def path() -> Path:
-    return Path(str(resources.files("migdip.flows").joinpath(FILE)))
+def path(name: str = FILE) -> Path:
+    return Path(str(resources.files("migdip.flows").joinpath(name)))
 
 
 def committed() -> dict[str, Any]:
     doc: dict[str, Any] = json.loads(path().read_text(encoding="utf-8"))
     return doc
+
+
+def arrays(bt: Backtest) -> bytes:
+    """The backtest's arrays as a compressed .npz file's bytes."""
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer,
+        routes=np.array(bt.routes),
+        months=np.array(bt.months),
+        origins=bt.origins,
+        models=np.array(bt.models),
+        forecast=bt.forecast,
+        actual=bt.actual,
+        scale=bt.scale,
+    )
+    return buffer.getvalue()
+
+
+def committed_backtest() -> Backtest:
+    """The committed backtest (``--write``), as the code computed it."""
+    with np.load(path(ARRAYS)) as z:
+        return Backtest(
+            [str(r) for r in z["routes"]],
+            [str(m) for m in z["months"]],
+            np.asarray(z["origins"], dtype=np.intp),
+            tuple(str(m) for m in z["models"]),
+            np.asarray(z["forecast"], dtype=np.float64),
+            np.asarray(z["actual"], dtype=np.float64),
+            np.asarray(z["scale"], dtype=np.float64),
+        )
 
 
 def render(s: dict[str, Any]) -> str:
@@ -108,7 +144,13 @@ def render(s: dict[str, Any]) -> str:
         "Errors are MASE: the mean absolute error divided by the mean absolute seasonal "
         "difference of the route's history up to the origin (below 1: better than the seasonal "
         "naive forecast was in-sample). Baselines: the last value, the seasonal naive, drift, "
-        "and statsforecast's AutoETS, AutoARIMA and AutoTheta (season 12, on log(1 + count)).",
+        "and statsforecast's AutoETS, AutoARIMA and AutoTheta (season 12, on log(1 + count)). "
+        "Candidates beyond the baselines: the route model, the median of the three statistical "
+        "models, and a combination of every baseline and the route model weighted on past "
+        "errors (`migdip.flows.combine`: weights proportional to 1 / MASE² of each member at "
+        "the same route and horizon over the earlier origins whose outcome was known). The "
+        "weighted combination was added after an earlier version of this table showed that no "
+        "single forecaster led everywhere; it is chosen, or not, by the same rule as the rest.",
         "",
         f"The project's forecast is chosen once, on the origins "
         f"{s['origins']['selection'][0]} to {s['origins']['selection'][1]} (lowest mean MASE at "
@@ -162,10 +204,12 @@ def main(argv: list[str] | None = None) -> None:
     from migdip.data.ingest import with_datasets
     from migdip.warehouse import Warehouse
 
-    summary = summarise(run(with_datasets(Warehouse())))
+    bt = run(with_datasets(Warehouse()))
+    summary = summarise(bt)
     if args:
         write_text(path(), json.dumps(summary, indent=1) + "\n")
-        print(f"wrote {path()}")
+        write_bytes(path(ARRAYS), arrays(bt))
+        print(f"wrote {path()} and {path(ARRAYS)}")
     else:
         print(render(summary), end="")
 

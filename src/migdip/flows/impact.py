@@ -1,9 +1,14 @@
 """What did a deal change? Frontex detections against a counterfactual from before the deal.
 
-For an Atlas record tied to Frontex routes: a seasonal interrupted time series on each of its
-routes (from data before the deal only), a synthetic-control comparison against the other routes
-where it holds, displacement (the same estimate on every other route), a placebo break a year
-earlier, and IOM dead and missing per 1,000 detections before and after. Estimates can be
+For an Atlas record tied to Frontex routes, the estimate is the validated forecaster's
+(``migdip.flows.forecast_impact``): observed detections in the 12 months from the deal against
+the forecast from the month before it, with a conformal interval, and a verdict that leads the
+result: reliable only where the placebo study of that estimator (every month without a deal)
+keeps its false-positive rate at the 90% level at or below 10%. Alongside, for comparison: a
+seasonal interrupted time series on each route (data before the deal only) with a placebo break a
+year earlier, a synthetic-control comparison against the other routes where it holds,
+displacement (the same estimate on every other route), and IOM dead and missing per 1,000
+detections before and after. Estimates can be
 written back to the record (a sidecar file ``atlas/computed/<id>.yaml`` that the Atlas compile
 merges into the record's measured outcome, marked ``computed``).
 """
@@ -23,6 +28,8 @@ from migdip.atlas.query import get_record
 from migdip.atomic import write_text
 from migdip.data.series import FRONTEX_ROUTE, IOM_ROUTE
 from migdip.errors import InputError, MigdipError
+from migdip.flows import forecast_impact
+from migdip.flows.forecast_report import LABELS, committed_backtest
 from migdip.flows.its import ITS, seasonal_its, synthetic_control
 from migdip.paths import records_dir
 
@@ -115,17 +122,24 @@ def evaluate(
         )
     b = months.index(deal_month)
     series = {r: route_series(con, r, months) for r in MAIN_ROUTES}
+    bt = committed_backtest()
+    study = forecast_impact.placebo(bt, forecast_impact.deal_months(con, bt))
     out: dict[str, Any] = {
         "record": record_id,
         "title": record["title"],
         "deal_month": deal_month,
+        "verdict": {},
         "routes": {},
         "displacement": {},
+        "placebo_study": study.as_dict(),
         "confounders": _confounders(con, record),
         "assumptions": [
-            "estimates are flagged unreliable when a placebo break a year earlier finds an "
-            "effect (the pre-deal model then does not forecast its own series well)",
-            "the counterfactual continues the pre-deal seasonal trend in log detections",
+            "the counterfactual is the forecast of the forecaster that validated best in the "
+            "rolling-origin benchmark, from the month before the deal, on data before it only",
+            "an estimate is reliable only where that estimator's placebo study (every month "
+            "without a deal) keeps false positives at the 90% level at or below 10%",
+            "the interrupted time series, shown for comparison, continues the pre-deal seasonal "
+            "trend in log detections and is checked by a placebo break a year earlier",
             "nothing else changed at the deal date (see confounders)",
             "Frontex counts detections, not persons; one person may be detected twice",
         ],
@@ -139,9 +153,12 @@ def evaluate(
         before = float(values[max(b - 12, 0) : b].sum())
         after = float(values[b : b + 12].sum())
         placebo_summary = _its_summary(placebo, months) if placebo else None
+        fc = _forecast(con, route, deal_month, bt)
         out["routes"][route] = {
+            "reliable": _verdict(study, fc)[0],
+            "forecast": fc,
             "its": _its_summary(its, months),
-            "reliable": _reliable(placebo_summary),
+            "its_reliable": _reliable(placebo_summary),
             "placebo_a_year_earlier": placebo_summary,
             "synthetic_control": None
             if sc is None
@@ -172,8 +189,37 @@ def evaluate(
             continue
         out["displacement"][route] = _its_summary(other, months)
     out["displacement_total"] = sum(d["effect"] for d in out["displacement"].values())
+    verdicts = {r: _verdict(study, d["forecast"]) for r, d in out["routes"].items()}
+    out["verdict"] = {
+        "reliable": all(v[0] for v in verdicts.values()),
+        "reasons": {r: v[1] for r, v in verdicts.items()},
+    }
     out["_months"] = months
     return out
+
+
+def _forecast(
+    con: duckdb.DuckDBPyConnection, route: str, deal_month: str, bt: Any
+) -> dict[str, Any] | None:
+    try:
+        return forecast_impact.estimate(con, route, deal_month, bt)
+    except InputError:
+        return None  # a route outside the benchmark, or too little data before the deal
+
+
+def _verdict(study: forecast_impact.Placebo, fc: dict[str, Any] | None) -> tuple[bool, str]:
+    """Whether the validated estimate can be relied on, and why (the first thing a user reads)."""
+    rate = f"{100 * study.rate:.0f}% false positives at the {study.level}% level"
+    if fc is None:
+        return False, "no validated forecast for this route and month"
+    if fc["effect_interval"] is None:
+        return False, (
+            f"too few past errors to calibrate the interval ({fc['calibration_errors']} of the "
+            f"{forecast_impact.MIN_CALIBRATION} needed) or fewer than 12 months after the deal"
+        )
+    if not study.passes:
+        return False, f"the estimator's placebo study fails: {rate} in {study.tested} tests"
+    return True, f"the estimator's placebo study passes: {rate} in {study.tested} tests"
 
 
 def _reliable(placebo: dict[str, Any] | None) -> bool | None:
@@ -209,9 +255,14 @@ def public(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def flow_effects(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """The estimates as Atlas flow effects (computed)."""
+    """The estimates as Atlas flow effects (computed): the validated forecaster's where it has
+    one, its verdict first in the note; the interrupted time series otherwise."""
     effects = []
     for route, d in result["routes"].items():
+        fc = d["forecast"]
+        if fc is not None:
+            effects.append(_forecast_effect(fc, result["verdict"]["reasons"][route], d["reliable"]))
+            continue
         its = d["its"]
         lo, hi = its["effect_interval"]
         pct = its["effect_pct"]
@@ -230,10 +281,37 @@ def flow_effects(result: dict[str, Any]) -> list[dict[str, Any]]:
                     if pct is not None
                     else "computed by migdip"
                 )
-                + ("; the placebo check fails: unreliable" if d["reliable"] is False else ""),
+                + ("; the placebo check fails: unreliable" if d["its_reliable"] is False else ""),
             }
         )
     return effects
+
+
+def _forecast_effect(fc: dict[str, Any], reason: str, reliable: bool) -> dict[str, Any]:
+    interval = fc["effect_interval"]
+    pct = fc["effect_pct"]
+    head = ("Reliable: " if reliable else "Not reliable: ") + reason + ". "
+    body = (
+        f"Counterfactual: the forecast of the {LABELS[fc['forecaster']]} from {fc['origin']} "
+        "(the forecaster chosen by the rolling-origin benchmark); effect "
+        + f"{fc['effect']:+,.0f}"
+        + (f" ({pct:+.0f}%)" if pct is not None else "")
+        + (
+            f", {fc['level']}% interval {interval[0]:+,.0f} to {interval[1]:+,.0f}"
+            if interval is not None
+            else ", no calibrated interval"
+        )
+        + "; computed by migdip"
+    )
+    return {
+        "metric": f"Frontex detections, {fc['route']}: observed vs counterfactual",
+        "before_value": round(fc["counterfactual"]),
+        "before_period": f"counterfactual, {fc['period']}",
+        "after_value": round(fc["observed"]),
+        "after_period": fc["period"],
+        "computed": True,
+        "note": head + body,
+    }
 
 
 def write_back(result: dict[str, Any], folder: Path | None = None) -> Path:
@@ -246,7 +324,17 @@ def write_back(result: dict[str, Any], folder: Path | None = None) -> Path:
 
 def computed_document(result: dict[str, Any]) -> str:
     """The text of ``computed/<id>.yaml`` for one evaluation."""
-    doc = {"id": result["record"], "flow_effects": flow_effects(result)}
+    study = result["placebo_study"]
+    doc = {
+        "id": result["record"],
+        "verdict": {
+            "reliable": result["verdict"]["reliable"],
+            "reasons": {FRONTEX_ROUTE[r]: why for r, why in result["verdict"]["reasons"].items()},
+            "placebo_false_positive_rate": round(study["rate"], 3),
+            "placebo_tests": study["tested"],
+        },
+        "flow_effects": flow_effects(result),
+    }
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import duckdb
 import numpy as np
@@ -35,13 +35,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+Step = Annotated[int, Field(ge=1)] | Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
 class RouteLeverIn(_Strict):
     route: str
     kind: str = Field(pattern="^(interception|close_link|death_risk|attractiveness)$")
     rate: float = Field(0.0, ge=0, le=1)
     factor: float = Field(1.0, gt=0)
-    start: int = Field(1, ge=1)
-    end: int | None = None
+    # a calendar month (YYYY-MM) or a count of months from the origin (1: the first projected)
+    start: Step = 1
+    end: Step | None = None
     label: str = ""
 
 
@@ -86,25 +93,47 @@ def route_params(values: dict[str, float]) -> RouteParams:
 
 
 def load_series(
-    spec: RouteScenarioFile, base: Path, con: duckdb.DuckDBPyConnection | None, top: int
+    series: str,
+    routes: list[str],
+    base: Path,
+    con: duckdb.DuckDBPyConnection | None,
+    top: int,
 ) -> RouteData:
-    if spec.series == "frontex":
+    """A scenario's series: ``frontex`` (the warehouse) or a CSV path relative to ``base``."""
+    if series == "frontex":
         if con is None:
             raise InputError("a Frontex route scenario needs the warehouse")
-        data = from_frontex(con, spec.routes, top)
+        data = from_frontex(con, routes, top)
     else:
-        data = from_csv((base / spec.series).resolve(), spec.routes, top)
-    missing = [r for r in spec.routes if data.totals()[:, data.routes.index(r)].sum() == 0]
+        data = from_csv((base / series).resolve(), routes, top)
+    missing = [r for r in routes if data.totals()[:, data.routes.index(r)].sum() == 0]
     if missing:
         raise InputError(f"no detections at all on route(s) {', '.join(missing)} in the series")
     return data
 
 
-def _levers(data: RouteData, items: list[RouteLeverIn]) -> tuple[Lever, ...]:
-    """Route levers; months count from 1 (the first projected month) to ``end`` inclusive."""
+def _step(data: RouteData, origin: int, value: int | str, what: str) -> int:
+    """A lever month as a count from the origin (1: the first projected month)."""
+    if isinstance(value, int):
+        return value
+    first = data.months[origin]
+    k = (int(value[:4]) - int(first[:4])) * 12 + int(value[5:7]) - int(first[5:7])
+    if k < 1:
+        raise InputError(
+            f"lever {what} {value}: at or before the origin {first}; accepted: a month after it "
+            f"(from {_add_months(first, 1)})"
+        )
+    return k
+
+
+def _levers(data: RouteData, items: list[RouteLeverIn], origin: int) -> tuple[Lever, ...]:
+    """Route levers from ``start`` to ``end`` inclusive, calendar months or counts of months
+    from the origin (1: the first projected month)."""
     out: list[Lever] = []
     for lv in items:
-        out += route_lever(data, lv.route, lv.kind, lv.start - 1, lv.end, lv.rate, lv.factor)
+        start = _step(data, origin, lv.start, "start")
+        end = None if lv.end is None else _step(data, origin, lv.end, "end")
+        out += route_lever(data, lv.route, lv.kind, start - 1, end, lv.rate, lv.factor)
     return tuple(out)
 
 
@@ -120,7 +149,7 @@ def run_route_scenario(
 
     ``progress`` (if given) is called with the share done after each run."""
     p = route_params(spec.params)
-    data = load_series(spec, base, con, p.top_nationalities)
+    data = load_series(spec.series, spec.routes, base, con, p.top_nationalities)
     origin = len(data.months) - 1 if spec.origin is None else _index(data, spec.origin)
     fitted = fit(data, origin, p)
     labels = {lv.label for lv in spec.levers if lv.label}
@@ -148,7 +177,7 @@ def run_route_scenario(
     }
     done = 0
     for name, items in variants.items():
-        levers = _levers(data, items)
+        levers = _levers(data, items, origin)
         values = []
         for i in range(n_runs):
             rng = np.random.default_rng([base_seed, i])
@@ -198,14 +227,14 @@ def _add_months(month: str, k: int) -> str:
     return f"{y + m // 12:04d}-{m % 12 + 1:02d}"
 
 
-def load_route_scenario(path: Path) -> RouteScenarioFile:
-    """Read and check a route-model scenario; errors name the file, the field and the value."""
+def load_file(path: Path, model: type[M]) -> M:
+    """Read and check a scenario file; errors name the file, the field and the value."""
     import yaml
     from pydantic import ValidationError
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return RouteScenarioFile.model_validate(data)
+        return model.model_validate(data)
     except FileNotFoundError:
         raise InputError(f"{path}: no such scenario file") from None
     except ValidationError as exc:
@@ -216,8 +245,13 @@ def load_route_scenario(path: Path) -> RouteScenarioFile:
         raise InputError("\n".join(lines)) from None
 
 
+def load_route_scenario(path: Path) -> RouteScenarioFile:
+    """Read and check a route-model scenario."""
+    return load_file(path, RouteScenarioFile)
+
+
 def scenario_kind(path: Path) -> str:
-    """``route_model``, ``negotiation`` or ``network`` (the default kind of scenario file)."""
+    """``route_model``, ``corridor``, ``negotiation`` or ``network`` (the default kind)."""
     import yaml
 
     try:
@@ -234,7 +268,7 @@ def backtest_scenario(
     from migdip.flows.routes_model import backtest
 
     p = route_params(spec.params)
-    data = load_series(spec, base, con, p.top_nationalities)
+    data = load_series(spec.series, spec.routes, base, con, p.top_nationalities)
     first = min(36, max(len(data.months) - 13, 12))
     bt = backtest(data, p, first_origin=first)
     return {

@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 
 from migdip.errors import InputError
 from migdip.flows.engine import Params, Result, Run, simulate
+from migdip.flows.hygiene import starts, yearly_totals
 from migdip.flows.levers import Lever
 from migdip.flows.network import Link, Network, Place
 
@@ -59,6 +60,11 @@ class RouteData:
     nationalities: list[str]
     counts: NDArray[np.float64]  # (months, nationalities, routes)
     displacement: dict[tuple[str, int], float] = field(default_factory=dict)  # UNHCR, by year
+    first: NDArray[np.intp] | None = None  # (routes,) each route's first month (None: all 0)
+
+    def start(self, route: int) -> int:
+        """The index of the route's first month of data (before it: no data, not zeros)."""
+        return 0 if self.first is None else int(self.first[route])
 
     def totals(self) -> NDArray[np.float64]:
         """(months, routes) detections by route."""
@@ -92,10 +98,12 @@ def from_rows(
     ri = {r: i for i, r in enumerate(routes)}
     mi = {m: i for i, m in enumerate(months)}
     counts = np.zeros((len(months), len(nats), len(routes)))
+    observed = np.zeros((len(months), len(routes)), dtype=bool)
     for route, nat, month, count in rows:
         if route in ri:
             counts[mi[month], ni.get(nat, ni[OTHER]), ri[route]] += count
-    return RouteData(months, routes, nats, counts)
+            observed[mi[month], ri[route]] = True
+    return RouteData(months, routes, nats, counts, first=starts(observed))
 
 
 def from_frontex(con: duckdb.DuckDBPyConnection, routes: list[str], top: int = 15) -> RouteData:
@@ -133,6 +141,7 @@ def from_csv(path: Path, routes: list[str] | None = None, top: int = 15) -> Rout
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     problems += _missing_months(path, rows)
+    problems += _yearly_totals(path, rows)
     if problems:
         shown = problems[:20]
         more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
@@ -201,6 +210,25 @@ def _missing_months(path: Path, rows: list[tuple[str, str, str, float]]) -> list
                 f"{path}: route {route!r} has no row for {len(gaps)} month(s) inside its span "
                 f"({listed}); missing months are not taken as zero: add rows with count 0 "
                 "where nothing was detected, or start the series later"
+            )
+    return problems
+
+
+def _yearly_totals(path: Path, rows: list[tuple[str, str, str, float]]) -> list[str]:
+    by_route: dict[str, dict[str, float]] = {}
+    for route, _, month, count in rows:
+        series = by_route.setdefault(route, {})
+        series[month] = series.get(month, 0.0) + count
+    problems = []
+    for route, series in sorted(by_route.items()):
+        months = sorted(series)
+        years = yearly_totals(months, np.array([series[m] for m in months]))
+        if years:
+            problems.append(
+                f"{path}: route {route!r}: in {', '.join(years)} one month holds every count of "
+                "the year and the other eleven are zero, while the years around are spread over "
+                "the months: a yearly total entered as a month? accepted: monthly counts (split "
+                "the year's total by month, or leave the year out)"
             )
     return problems
 

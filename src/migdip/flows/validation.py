@@ -78,8 +78,10 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
     ]
     lines += [
         "",
-        "## Deal impacts (Frontex detections, 12 months after the deal)",
+        "## Deal impacts by interrupted time series (for comparison)",
         "",
+        "The estimates migdip reports are the validated forecaster's (the section \"Deal impacts",
+        'from the validated forecaster" below); this older estimator is kept for comparison.',
         "Seasonal interrupted time series fitted on the 36 months before each deal (trend form",
         "chosen on pre-deal data only), 90% intervals by simulation (seed 0). *Reliable* means a",
         "placebo break a year earlier finds no effect; where it fails, read the estimate as",
@@ -107,7 +109,7 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
                 f"| {rid} | {FRONTEX_ROUTE[route]} | {its['observed']:,.0f} | "
                 f"{its['counterfactual']:,.0f} | {its['effect']:+,.0f} "
                 f"({_fmt(its['effect_pct'])}) | {lo:+,.0f} to {hi:+,.0f} | "
-                f"{'yes' if d['reliable'] else 'no' if d['reliable'] is False else '-'} | "
+                f"{'yes' if d['its_reliable'] else 'no' if d['its_reliable'] is False else '-'} | "
                 f"{sc_text} | {result['displacement_total']:+,.0f} |"
             )
     return "\n".join(lines) + "\n"

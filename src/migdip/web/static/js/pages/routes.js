@@ -4,6 +4,13 @@ import { h, clear, field, select, fmt, pageTitle, announce, errorBox, table, tag
 import { lineChart, COLORS } from "../charts.js";
 import { replaceQuery } from "../nav.js";
 
+/** The reliability verdict of an impact estimate, shown before its figures. */
+function verdictTag(verdict) {
+  if (!verdict) return h("span", { class: "tag" }, "no verdict");
+  return h("span", { class: `tag verdict ${verdict.reliable ? "reliable" : "unreliable"}` },
+    verdict.reliable ? "reliable" : "not reliable");
+}
+
 export async function render(main, { query, signal }) {
   main.append(...pageTitle("Route monitor",
     "Monthly detections of irregular border crossings on a Frontex route (detections, not persons), with the deals and episodes that act on the route as markers. Select a marker to open its record."));
@@ -55,7 +62,7 @@ export async function render(main, { query, signal }) {
         { label: "Date", value: (m) => m.date },
         { label: "Record", rowHeader: true, value: (m) => h("a", { href: `#/record/${m.id}` }, m.title) },
         { label: "Approach", value: (m) => tag(m.approach, m.approach) },
-        { label: "Impact estimate", value: (m) => (m.impact ? "computed (see below)" : "none") },
+        { label: "Impact estimate", value: (m) => (m.impact ? verdictTag(m.impact.verdict) : "none") },
       ],
       rows: deals,
     }));
@@ -65,10 +72,11 @@ export async function render(main, { query, signal }) {
       out.append(h("p", { class: "muted" }, "No computed impact estimates for the deals on this route."));
       return;
     }
-    out.append(h("p", { class: "note" }, "Estimates computed by migdip (interrupted time series: observed detections after the deal against a counterfactual fitted on the years before). Read the note of each: some fail their placebo check and are flagged unreliable."),
+    out.append(h("p", { class: "note" }, "Estimates computed by migdip: observed detections in the 12 months from the deal against the forecast of the forecaster that validated best (docs/validation.md), from the month before the deal. The verdict comes first: an estimate is reliable only where the estimator's placebo study, run at every month without a deal, keeps its false positives at or below 10%."),
       table({
         caption: "Impact estimates of the deals shown (observed vs counterfactual detections)",
         columns: [
+          { label: "Verdict", value: (f) => verdictTag(f.deal.impact.verdict) },
           { label: "Record", rowHeader: true, value: (f) => h("a", { href: `#/record/${f.deal.id}` }, f.deal.title) },
           { label: "Metric", value: (f) => f.metric },
           { label: "Counterfactual", num: true, value: (f) => fmt(f.before_value) },

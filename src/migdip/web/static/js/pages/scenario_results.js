@@ -89,8 +89,17 @@ function negotiationResult(parent, res) {
 }
 
 /** Pick the right view for a job result; always offer the raw JSON. */
+/** A corridor result: the same bands, by checkpoint (people counted at each one they pass). */
+function corridorResult(parent, res, labels) {
+  const variants = Object.fromEntries(Object.entries(res.variants).map(([n, v]) => [n, { ...v, total_by_route: v.total_by_checkpoint }]));
+  routeModelResult(parent, { ...res, routes: res.checkpoints, variants }, labels);
+  parent.append(h("p", { class: "note" }, "Checkpoints in sequence count the same people at each one they pass. Paths and their shares before the origin (the weights of rerouting): "
+    + res.paths.map((p, i) => `${p.join(" > ")} ${fmt(100 * res.path_shares[i])}%`).join("; ") + "."));
+}
+
 export function showResult(parent, res, labels) {
-  if (res && res.variants && res.months && res.routes) routeModelResult(parent, res, labels);
+  if (res && res.variants && res.months && res.checkpoints) corridorResult(parent, res, labels);
+  else if (res && res.variants && res.months && res.routes) routeModelResult(parent, res, labels);
   else if (res && res.variants) networkResult(parent, res);
   else if (res && Array.isArray(res.periods)) negotiationResult(parent, res);
   parent.append(h("details", {}, h("summary", {}, "Result as JSON"), h("pre", { class: "json" }, JSON.stringify(res, null, 2))));
