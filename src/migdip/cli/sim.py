@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress
@@ -171,6 +171,33 @@ def run_cmd(
         )
 
 
+def _totals_table(out: dict[str, Any], what: str, column: str, places: list[str], key: str) -> None:
+    """Each variant's total over the horizon per place: median [5%-95%] of the runs."""
+    names = list(out["variants"])
+    table = Table(
+        title=f"{out['scenario']}: {what}, {out['months'][0]} to "
+        f"{out['months'][-1]} (median [5%-95%], {out['runs']} runs)"
+    )
+    table.add_column(column)
+    for name in names:
+        table.add_column(name, justify="right")
+    for place in places:
+        cells = []
+        for name in names:
+            t = out["variants"][name][key][place]
+            cells.append(f"{t['q50']:,.0f} [{t['q05']:,.0f}-{t['q95']:,.0f}]")
+        table.add_row(place, *cells)
+    console.print(table)
+
+
+def _changes(out: dict[str, Any], label: str) -> None:
+    for name in list(out["variants"])[1:]:
+        change = out["variants"][name]["median_change_vs_baseline"]
+        console.print(
+            f"{name} vs baseline{label}: " + ", ".join(f"{r} {v:+,.0f}" for r, v in change.items())
+        )
+
+
 def _route_model(
     path: Path, runs: int | None, seed: int | None, warehouse: Path | None, as_json: bool
 ) -> None:
@@ -180,27 +207,8 @@ def _route_model(
     if as_json:
         emit_json(out)
         return
-    names = list(out["variants"])
-    table = Table(
-        title=f"{out['scenario']}: detections by route, {out['months'][0]} to "
-        f"{out['months'][-1]} (median [5%-95%], {out['runs']} runs)"
-    )
-    table.add_column("route")
-    for name in names:
-        table.add_column(name, justify="right")
-    for route in out["routes"]:
-        cells = []
-        for name in names:
-            t = out["variants"][name]["total_by_route"][route]
-            cells.append(f"{t['q50']:,.0f} [{t['q05']:,.0f}-{t['q95']:,.0f}]")
-        table.add_row(route, *cells)
-    console.print(table)
-    for name in names[1:]:
-        change = out["variants"][name]["median_change_vs_baseline"]
-        console.print(
-            f"{name} vs baseline (diversion between routes): "
-            + ", ".join(f"{r} {v:+,.0f}" for r, v in change.items())
-        )
+    _totals_table(out, "detections by route", "route", out["routes"], "total_by_route")
+    _changes(out, " (diversion between routes)")
 
 
 def _corridor(
@@ -214,31 +222,19 @@ def _corridor(
     if as_json:
         emit_json(out)
         return
-    names = list(out["variants"])
-    table = Table(
-        title=f"{out['scenario']}: people counted at each checkpoint, {out['months'][0]} to "
-        f"{out['months'][-1]} (median [5%-95%], {out['runs']} runs)"
+    _totals_table(
+        out,
+        "people counted at each checkpoint",
+        "checkpoint",
+        out["checkpoints"],
+        "total_by_checkpoint",
     )
-    table.add_column("checkpoint")
-    for name in names:
-        table.add_column(name, justify="right")
-    for c in out["checkpoints"]:
-        cells = []
-        for name in names:
-            t = out["variants"][name]["total_by_checkpoint"][c]
-            cells.append(f"{t['q50']:,.0f} [{t['q05']:,.0f}-{t['q95']:,.0f}]")
-        table.add_row(c, *cells)
-    console.print(table)
     shares = ", ".join(
         f"{' > '.join(p)} {100 * s:.0f}%"
         for p, s in zip(out["paths"], out["path_shares"], strict=True)
     )
     console.print(f"Path shares before {out['origin']} (reroute weights): {shares}")
-    for name in names[1:]:
-        change = out["variants"][name]["median_change_vs_baseline"]
-        console.print(
-            f"{name} vs baseline: " + ", ".join(f"{c} {v:+,.0f}" for c, v in change.items())
-        )
+    _changes(out, "")
 
 
 @app.command("backtest")

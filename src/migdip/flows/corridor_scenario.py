@@ -19,17 +19,23 @@ from typing import Any
 
 import duckdb
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from migdip.errors import InputError
 from migdip.flows.corridor import Corridor, Lever, simulate
 from migdip.flows.corridor_data import attribute, path_shares
-from migdip.flows.route_scenario import load_file, load_series, route_params
-from migdip.flows.routes_model import fit, forecast
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from migdip.flows.route_scenario import (
+    RouteEnsembleIn,
+    _Strict,
+    add_changes,
+    bands,
+    load_file,
+    load_series,
+    origin_index,
+    route_params,
+    variants_of,
+)
+from migdip.flows.routes_model import add_months, fit, forecast
 
 
 class CorridorLeverIn(_Strict):
@@ -47,13 +53,6 @@ class CorridorCounterfactualIn(_Strict):
     add: list[CorridorLeverIn] = Field(default_factory=list)
 
 
-class CorridorEnsembleIn(_Strict):
-    runs: int = Field(50, ge=1, le=10_000)
-    seed: int = 0
-    diversion: tuple[float, float] = (0.3, 1.0)
-    level_sd: float = Field(0.25, ge=0, le=2)
-
-
 class CorridorScenarioFile(_Strict):
     kind: str = Field(pattern="^corridor$")
     name: str
@@ -67,14 +66,7 @@ class CorridorScenarioFile(_Strict):
     levers: list[CorridorLeverIn] = Field(default_factory=list)
     counterfactuals: list[CorridorCounterfactualIn] = Field(default_factory=list)
     params: dict[str, float] = Field(default_factory=dict)
-    ensemble: CorridorEnsembleIn = Field(
-        default_factory=lambda: CorridorEnsembleIn.model_validate({})
-    )
-
-
-def _add_months(month: str, k: int) -> str:
-    n = int(month[:4]) * 12 + int(month[5:7]) - 1 + k
-    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+    ensemble: RouteEnsembleIn = Field(default_factory=lambda: RouteEnsembleIn.model_validate({}))
 
 
 def _levers(items: list[CorridorLeverIn]) -> tuple[Lever, ...]:
@@ -92,28 +84,14 @@ def run_corridor_scenario(
     corridor = Corridor(tuple(spec.checkpoints), tuple(tuple(p) for p in spec.paths))
     p = route_params(spec.params)
     data = load_series(spec.series, spec.checkpoints, base, con, p.top_nationalities)
-    if spec.origin is not None and spec.origin not in data.months:
-        raise InputError(
-            f"origin {spec.origin!r} is not in the series ({data.months[0]} to "
-            f"{data.months[-1]}); accepted: a month YYYY-MM within it"
-        )
-    origin = len(data.months) - 1 if spec.origin is None else data.months.index(spec.origin)
+    origin = len(data.months) - 1 if spec.origin is None else origin_index(data, spec.origin)
     if origin + 1 < spec.share_months:
         raise InputError(f"share_months {spec.share_months}: only {origin + 1} months of data")
     observed = data.totals()[origin + 1 - spec.share_months : origin + 1, None, :]
     shares = path_shares(attribute(corridor, observed))
     fitted = fit(data, origin, p)
-    months = [_add_months(data.months[origin], h) for h in range(1, spec.horizon + 1)]
-    labels = {lv.label for lv in spec.levers if lv.label}
-    variants = {"baseline": spec.levers}
-    for cf in spec.counterfactuals:
-        unknown = [x for x in cf.remove if x not in labels]
-        if unknown:
-            raise InputError(
-                f"counterfactual {cf.name!r}: no baseline lever labelled "
-                f"{', '.join(map(repr, unknown))}"
-            )
-        variants[cf.name] = [lv for lv in spec.levers if lv.label not in cf.remove] + cf.add
+    months = [add_months(data.months[origin], h) for h in range(1, spec.horizon + 1)]
+    variants = variants_of(spec.levers, spec.counterfactuals)
     for items in variants.values():
         for lv in items:
             corridor.index(lv.checkpoint)  # an unknown checkpoint fails before any run
@@ -146,28 +124,8 @@ def run_corridor_scenario(
                 for i in range(n_runs)
             ]
         )  # (runs, horizon, checkpoints)
-        q = np.quantile(stack, [0.05, 0.5, 0.95], axis=0)
-        totals = stack.sum(axis=1)
-        out["variants"][name] = {
-            "q05": q[0].tolist(),
-            "q50": q[1].tolist(),
-            "q95": q[2].tolist(),
-            "total_by_checkpoint": {
-                c: {
-                    "q05": float(np.quantile(totals[:, j], 0.05)),
-                    "q50": float(np.quantile(totals[:, j], 0.5)),
-                    "q95": float(np.quantile(totals[:, j], 0.95)),
-                }
-                for j, c in enumerate(corridor.checkpoints)
-            },
-        }
-    base_totals = out["variants"]["baseline"]["total_by_checkpoint"]
-    for name, v in out["variants"].items():
-        if name != "baseline":
-            v["median_change_vs_baseline"] = {
-                c: v["total_by_checkpoint"][c]["q50"] - base_totals[c]["q50"]
-                for c in corridor.checkpoints
-            }
+        out["variants"][name] = bands(stack, out["checkpoints"], "total_by_checkpoint")
+    add_changes(out["variants"], out["checkpoints"], "total_by_checkpoint")
     return out
 
 

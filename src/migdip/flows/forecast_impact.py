@@ -27,7 +27,7 @@ from migdip.data.series import FRONTEX_ROUTE
 from migdip.errors import InputError
 from migdip.flows.backtest import MEMBERS, MODELS, Backtest, at_origin
 from migdip.flows.combine import combine, weights
-from migdip.flows.routes_model import RouteData, RouteParams, from_frontex
+from migdip.flows.routes_model import RouteData, RouteParams, add_months, from_frontex
 
 WINDOW = 12
 LEVEL = 90
@@ -39,11 +39,6 @@ def _index(months: list[str], month: str) -> int:
     """The index of ``month`` on the grid that starts at ``months[0]`` (past its end too)."""
     y0, m0 = int(months[0][:4]), int(months[0][5:7])
     return (int(month[:4]) - y0) * 12 + int(month[5:7]) - m0
-
-
-def _add(month: str, k: int) -> str:
-    n = int(month[:4]) * 12 + int(month[5:7]) - 1 + k
-    return f"{n // 12:04d}-{n % 12 + 1:02d}"
 
 
 def total_log_errors(bt: Backtest, model: str) -> NDArray[np.float64]:
@@ -134,7 +129,7 @@ def project_forecast(
     if model != "weighted":
         return np.asarray(f[MODELS.index(model)][:WINDOW])
     members = [bt.models.index(m) for m in MEMBERS]
-    past = np.abs(bt.forecast[members] - bt.actual[None]) / bt.scale[None, :, :, None]
+    past = bt.scaled_errors()[members]
     at = np.array([_index(bt.months, data.months[t])], dtype=np.intp)
     w = weights(past, bt.origins, at)[:, bt.routes.index(data.routes[route]), 0]
     return np.asarray(combine(f[[MODELS.index(m) for m in MEMBERS]], w)[:WINDOW])
@@ -173,7 +168,7 @@ def estimate(
         "route": FRONTEX_ROUTE[route_key],
         "forecaster": bt.chosen(),
         "origin": data.months[b - 1],
-        "period": f"{deal_month} to {_add(deal_month, months - 1)}",
+        "period": f"{deal_month} to {add_months(deal_month, months - 1)}",
         "months": months,
         "observed": obs,
         "counterfactual": cf,

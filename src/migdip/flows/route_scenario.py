@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 import duckdb
 import numpy as np
+from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from migdip.errors import InputError
@@ -23,6 +24,7 @@ from migdip.flows.levers import Lever
 from migdip.flows.routes_model import (
     RouteData,
     RouteParams,
+    add_months,
     fit,
     forecast,
     from_csv,
@@ -36,6 +38,13 @@ class _Strict(BaseModel):
 
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class Labelled(Protocol):
+    label: str
+
+
+L = TypeVar("L", bound=Labelled)
 
 
 Step = Annotated[int, Field(ge=1)] | Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
@@ -121,7 +130,7 @@ def _step(data: RouteData, origin: int, value: int | str, what: str) -> int:
     if k < 1:
         raise InputError(
             f"lever {what} {value}: at or before the origin {first}; accepted: a month after it "
-            f"(from {_add_months(first, 1)})"
+            f"(from {add_months(first, 1)})"
         )
     return k
 
@@ -137,6 +146,50 @@ def _levers(data: RouteData, items: list[RouteLeverIn], origin: int) -> tuple[Le
     return tuple(out)
 
 
+def variants_of(levers: list[L], counterfactuals: list[Any]) -> dict[str, list[L]]:
+    """The baseline's levers and each counterfactual's (the baseline's without the levers it
+    removes by label, with those it adds); a removed label the baseline lacks is an error."""
+    labels = {lv.label for lv in levers if lv.label}
+    variants = {"baseline": levers}
+    for cf in counterfactuals:
+        unknown = [x for x in cf.remove if x not in labels]
+        if unknown:
+            raise InputError(
+                f"counterfactual {cf.name!r}: no baseline lever labelled "
+                f"{', '.join(map(repr, unknown))}"
+            )
+        variants[cf.name] = [lv for lv in levers if lv.label not in cf.remove] + cf.add
+    return variants
+
+
+def bands(stack: NDArray[np.float64], names: list[str], key: str) -> dict[str, Any]:
+    """(runs, months, places) ensemble values as monthly 5/50/95% bands and, under ``key``,
+    each place's total over the months."""
+    q = np.quantile(stack, [0.05, 0.5, 0.95], axis=0)
+    totals = stack.sum(axis=1)
+    return {
+        "q05": q[0].tolist(),
+        "q50": q[1].tolist(),
+        "q95": q[2].tolist(),
+        key: {
+            n: {
+                "q05": float(np.quantile(totals[:, j], 0.05)),
+                "q50": float(np.quantile(totals[:, j], 0.5)),
+                "q95": float(np.quantile(totals[:, j], 0.95)),
+            }
+            for j, n in enumerate(names)
+        },
+    }
+
+
+def add_changes(variants: dict[str, Any], names: list[str], key: str) -> None:
+    """Each counterfactual's median total minus the baseline's, per place."""
+    base = variants["baseline"][key]
+    for name, v in variants.items():
+        if name != "baseline":
+            v["median_change_vs_baseline"] = {n: v[key][n]["q50"] - base[n]["q50"] for n in names}
+
+
 def run_route_scenario(
     spec: RouteScenarioFile,
     base: Path,
@@ -150,22 +203,13 @@ def run_route_scenario(
     ``progress`` (if given) is called with the share done after each run."""
     p = route_params(spec.params)
     data = load_series(spec.series, spec.routes, base, con, p.top_nationalities)
-    origin = len(data.months) - 1 if spec.origin is None else _index(data, spec.origin)
+    origin = len(data.months) - 1 if spec.origin is None else origin_index(data, spec.origin)
     fitted = fit(data, origin, p)
-    labels = {lv.label for lv in spec.levers if lv.label}
-    variants = {"baseline": spec.levers}
-    for cf in spec.counterfactuals:
-        unknown = [x for x in cf.remove if x not in labels]
-        if unknown:
-            raise InputError(
-                f"counterfactual {cf.name!r}: no baseline lever labelled "
-                f"{', '.join(map(repr, unknown))}"
-            )
-        variants[cf.name] = [lv for lv in spec.levers if lv.label not in cf.remove] + cf.add
+    variants = variants_of(spec.levers, spec.counterfactuals)
     ens = spec.ensemble
     n_runs = runs or ens.runs
     base_seed = ens.seed if seed is None else seed
-    months = [_add_months(data.months[origin], h) for h in range(1, spec.horizon + 1)]
+    months = [add_months(data.months[origin], h) for h in range(1, spec.horizon + 1)]
     out: dict[str, Any] = {
         "scenario": spec.name,
         "origin": data.months[origin],
@@ -189,42 +233,18 @@ def run_route_scenario(
             done += 1
             if progress is not None:
                 progress(done / (n_runs * len(variants)))
-        stack = np.stack(values)
-        q = np.quantile(stack, [0.05, 0.5, 0.95], axis=0)
-        out["variants"][name] = {
-            "q05": q[0].tolist(),
-            "q50": q[1].tolist(),
-            "q95": q[2].tolist(),
-            "total_by_route": {
-                r: {
-                    "q05": float(np.quantile(stack[:, :, j].sum(axis=1), 0.05)),
-                    "q50": float(np.quantile(stack[:, :, j].sum(axis=1), 0.5)),
-                    "q95": float(np.quantile(stack[:, :, j].sum(axis=1), 0.95)),
-                }
-                for j, r in enumerate(data.routes)
-            },
-        }
-    base_totals = out["variants"]["baseline"]["total_by_route"]
-    for name, v in out["variants"].items():
-        if name != "baseline":
-            v["median_change_vs_baseline"] = {
-                r: v["total_by_route"][r]["q50"] - base_totals[r]["q50"] for r in data.routes
-            }
+        out["variants"][name] = bands(np.stack(values), data.routes, "total_by_route")
+    add_changes(out["variants"], data.routes, "total_by_route")
     return out
 
 
-def _index(data: RouteData, month: str) -> int:
+def origin_index(data: RouteData, month: str) -> int:
     if month not in data.months:
         raise InputError(
             f"origin {month!r} is not in the series ({data.months[0]} to "
             f"{data.months[-1]}); accepted: a month YYYY-MM within it"
         )
     return data.months.index(month)
-
-
-def _add_months(month: str, k: int) -> str:
-    y, m = int(month[:4]), int(month[5:7]) - 1 + k
-    return f"{y + m // 12:04d}-{m % 12 + 1:02d}"
 
 
 def load_file(path: Path, model: type[M]) -> M:

@@ -72,6 +72,12 @@ class RouteData:
         return out
 
 
+def add_months(month: str, k: int) -> str:
+    """The month ``k`` months after ``month`` (YYYY-MM)."""
+    n = int(month[:4]) * 12 + int(month[5:7]) - 1 + k
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
 def month_range(first: str, last: str) -> list[str]:
     y, m = int(first[:4]), int(first[5:7])
     out = []
