@@ -6,7 +6,8 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,3 +92,23 @@ def layout_error(url: str, dataset: str, found: Iterable[str], expected: str) ->
 
 def this_year() -> int:
     return datetime.now(UTC).year
+
+
+@contextmanager
+def workbook_rows(
+    path: Path, url: str, dataset: str, sheet: str
+) -> Iterator[Iterator[tuple[Any, ...]]]:
+    """The rows (values) of one sheet of a downloaded workbook, closed after use; a file that
+    is not a workbook, or lacks the sheet, is a DownloadError naming the URL."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise DownloadError(f"{url}: not an Excel workbook ({type(exc).__name__})") from None
+    try:
+        if sheet not in book.sheetnames:
+            raise layout_error(url, dataset, book.sheetnames, f"a sheet named {sheet!r}")
+        yield book[sheet].iter_rows(values_only=True)
+    finally:
+        book.close()

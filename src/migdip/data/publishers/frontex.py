@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from migdip.data.publishers.common import Context, Fetched, layout_error, write_csv_gz
+from migdip.data.publishers.common import (
+    Context,
+    Fetched,
+    layout_error,
+    workbook_rows,
+    write_csv_gz,
+)
 from migdip.data.publishers.names import iso3
 from migdip.data.transport import DownloadError
 
@@ -41,16 +47,7 @@ def workbook_url(page: Path) -> str:
 
 
 def read_workbook(path: Path, url: str, dataset: str) -> tuple[list[tuple[object, ...]], set[str]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise DownloadError(f"{url}: not an Excel workbook ({type(exc).__name__})") from None
-    try:
-        if SHEET not in book.sheetnames:
-            raise layout_error(url, dataset, book.sheetnames, f"a sheet named {SHEET}")
-        rows_iter = book[SHEET].iter_rows(values_only=True)
+    with workbook_rows(path, url, dataset, SHEET) as rows_iter:
         header: tuple[object, ...] | None = None
         for row in rows_iter:
             if row and str(row[0] or "").strip() == "Route":
@@ -79,8 +76,6 @@ def read_workbook(path: Path, url: str, dataset: str) -> tuple[list[tuple[object
                 if isinstance(value, int | float):
                     out.append((row[0], row[1], code or "UNK", month, value))
         return out, unknown
-    finally:
-        book.close()
 
 
 def fetch(ctx: Context) -> Fetched:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from migdip.data.publishers.common import Context, Fetched, layout_error, write_csv_gz
 from migdip.data.publishers.names import iso3
+from migdip.data.registry import IOM
 
 URL = (
     "https://missingmigrants.iom.int/sites/g/files/tmzbdl601/files/report-migrant-incident/"
@@ -105,20 +106,7 @@ def fetch(ctx: Context) -> Fetched:
     path = ctx.get(URL, "mmp.csv")
     rows, unknown = read_rows(path, URL, ctx.dataset)
     out = ctx.workdir / "iom.csv.gz"
-    header = [
-        "date",
-        "type",
-        "route",
-        "country_iso3",
-        "dead",
-        "cause",
-        "survivors",
-        "nationality_iso3",
-        "location",
-        "lon",
-        "lat",
-    ]
-    write_csv_gz(out, header, rows)
+    write_csv_gz(out, [c.source for c in IOM.columns], rows)  # the bundled file's layout
     last = max((str(r[0]) for r in rows), default="")
     notes = (
         (f"{len(unknown)} names not recognised, counted as UNK: {', '.join(sorted(unknown)[:6])}",)

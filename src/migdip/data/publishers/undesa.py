@@ -20,8 +20,14 @@ import re
 from pathlib import Path
 
 from migdip.data.countries import m49_to_iso3
-from migdip.data.publishers.common import Context, Fetched, layout_error, write_csv_gz
-from migdip.data.transport import DownloadError
+from migdip.data.publishers.common import (
+    Context,
+    Fetched,
+    layout_error,
+    workbook_rows,
+    write_csv_gz,
+)
+from migdip.data.registry import UNDESA
 
 URL = (
     "https://www.un.org/development/desa/pd/sites/www.un.org.development.desa.pd/files/"
@@ -38,16 +44,7 @@ def _flags(kind: str) -> tuple[int, int, int, int]:
 
 
 def read_workbook(path: Path, url: str, dataset: str) -> tuple[list[tuple[object, ...]], str]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise DownloadError(f"{url}: not an Excel workbook ({type(exc).__name__})") from None
-    try:
-        if SHEET not in book.sheetnames:
-            raise layout_error(url, dataset, book.sheetnames, f"a sheet named {SHEET!r}")
-        rows_iter = book[SHEET].iter_rows(values_only=True)
+    with workbook_rows(path, url, dataset, SHEET) as rows_iter:
         header: tuple[object, ...] | None = None
         for _, row in zip(range(HEADER_SEARCH_ROWS), rows_iter, strict=False):
             years = [i for i, v in enumerate(row) if YEAR.match(str(v or "").strip())]
@@ -85,24 +82,11 @@ def read_workbook(path: Path, url: str, dataset: str) -> tuple[list[tuple[object
                     if isinstance(value, int | float):
                         out.append((dest, year, origin, sex, value, *flags))
         return out, f"IMS {max(years)}"
-    finally:
-        book.close()
 
 
 def fetch(ctx: Context) -> Fetched:
     path = ctx.get(URL, "ims.xlsx")
     rows, release = read_workbook(path, URL, ctx.dataset)
     out = ctx.workdir / "undesa.csv.gz"
-    header = [
-        "destination_iso3",
-        "year",
-        "origin_iso3",
-        "sex",
-        "migrants",
-        "basis_foreign_born",
-        "basis_citizenship",
-        "includes_refugees",
-        "imputed",
-    ]
-    write_csv_gz(out, header, rows)
+    write_csv_gz(out, [c.source for c in UNDESA.columns], rows)  # the bundled file's layout
     return Fetched(ctx.dataset, out, release, URL)
