@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from migdip.flows.corridor import Corridor, Lever, simulate
+from migdip.flows.routes.corridor import Corridor, Lever, simulate
 
 
 def peak_mb() -> float:

@@ -17,14 +17,14 @@ import time
 
 import numpy as np
 
-from migdip.flows.engine import simulate
-from migdip.flows.ensemble import EnsembleSpec, run_ensemble
-from migdip.flows.flee_format import read_case
-from migdip.flows.flee_model import build, run_case
-from migdip.flows.report import suite
-from migdip.flows.runner import _Summary
-from migdip.flows.scoring import score
-from migdip.flows.synthetic import synthetic_network, synthetic_run
+from migdip.flows.engine.core import simulate
+from migdip.flows.engine.ensemble import EnsembleSpec, run_ensemble
+from migdip.flows.engine.runner import _Summary
+from migdip.flows.engine.synthetic import synthetic_network, synthetic_run
+from migdip.flows.flee.model import build, run_case
+from migdip.flows.flee.reader import read_case
+from migdip.flows.flee.report import suite
+from migdip.flows.flee.scoring import score
 from migdip.paths import data_dir
 
 FLEE_SECONDS = {"mali2012": 170.5, "burundi2015": 570.8}
@@ -78,8 +78,8 @@ def main() -> None:
     import tempfile
 
     from migdip.data.ingest import ensure_datasets
-    from migdip.flows.impact import FRONTEX_ROUTE, MAIN_ROUTES
-    from migdip.flows.routes_model import backtest, from_frontex
+    from migdip.data.series import FRONTEX_ROUTE, MAIN_ROUTES
+    from migdip.flows.routes.model import backtest, from_frontex
     from migdip.warehouse import open_warehouse
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -14,7 +14,8 @@ import time
 import warnings
 
 from migdip.data.ingest import with_datasets
-from migdip.flows import forecast_impact, forecast_report
+from migdip.flows.impact import forecast as forecast_impact
+from migdip.flows.routes import forecast_report
 from migdip.warehouse import Warehouse
 
 

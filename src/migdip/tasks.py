@@ -75,7 +75,7 @@ def scenario_names() -> list[str]:
 
 def route_scenario_work(spec: dict[str, Any], connect: ConFactory) -> Work:
     """A route-model scenario given as data (the YAML file's fields); Frontex series only."""
-    from migdip.flows.route_scenario import RouteScenarioFile, run_route_scenario
+    from migdip.flows.routes.scenario import RouteScenarioFile, run_route_scenario
 
     parsed: RouteScenarioFile = _checked(RouteScenarioFile, spec, "job route_scenario: spec")
     if parsed.series != "frontex":
@@ -105,7 +105,7 @@ def route_scenario_work(spec: dict[str, Any], connect: ConFactory) -> Work:
 
 def scenario_work(params: dict[str, Any], connect: ConFactory) -> Work:
     """A bundled scenario file by name (network, route_model, corridor or negotiation kind)."""
-    from migdip.flows.route_scenario import scenario_kind
+    from migdip.flows.routes.scenario import scenario_kind
 
     p: ScenarioParams = _checked(ScenarioParams, params, "job scenario: params")
     if p.name not in scenario_names():
@@ -116,7 +116,7 @@ def scenario_work(params: dict[str, Any], connect: ConFactory) -> Work:
     path = scenarios_dir() / f"{p.name}.yaml"
     kind = scenario_kind(path)
     if kind == "route_model":
-        from migdip.flows.route_scenario import load_route_scenario, run_route_scenario
+        from migdip.flows.routes.scenario import load_route_scenario, run_route_scenario
 
         spec = load_route_scenario(path)
         return _on_connection(
@@ -126,7 +126,10 @@ def scenario_work(params: dict[str, Any], connect: ConFactory) -> Work:
             ),
         )
     if kind == "corridor":
-        from migdip.flows.corridor_scenario import load_corridor_scenario, run_corridor_scenario
+        from migdip.flows.routes.corridor_scenario import (
+            load_corridor_scenario,
+            run_corridor_scenario,
+        )
 
         cspec = load_corridor_scenario(path)
         return _on_connection(
@@ -141,8 +144,8 @@ def scenario_work(params: dict[str, Any], connect: ConFactory) -> Work:
 
 
 def _network_work(path: Any, runs: int | None) -> Work:
-    from migdip.flows.runner import run_scenario
-    from migdip.flows.scenario import load_scenario
+    from migdip.flows.engine.runner import run_scenario
+    from migdip.flows.engine.scenario import load_scenario
 
     sc = load_scenario(path)
     names = list(sc.variants())
@@ -160,7 +163,7 @@ def _network_work(path: Any, runs: int | None) -> Work:
 
 
 def impact_work(params: dict[str, Any], connect: ConFactory) -> Work:
-    from migdip.flows.impact import evaluate, public
+    from migdip.flows.impact.deals import evaluate, public
 
     p: ImpactParams = _checked(ImpactParams, params, "job impact: params")
     return _on_connection(connect, lambda con, ctx: public(evaluate(con, p.record_id)))

@@ -24,9 +24,10 @@ from migdip.bargaining.estimated import estimate, write_estimate
 from migdip.bargaining.evaluate import evaluate
 from migdip.data.ingest import ensure_bundled
 from migdip.data.versions import data_versions
-from migdip.flows import forecast_report, impact_report
-from migdip.flows import validation as flows
-from migdip.flows.impact import refresh_estimates
+from migdip.flows.impact import report as impact_report
+from migdip.flows.impact import validation as flows
+from migdip.flows.impact.deals import refresh_estimates
+from migdip.flows.routes import forecast_report
 from migdip.paths import docs_dir
 from migdip.warehouse import Warehouse
 

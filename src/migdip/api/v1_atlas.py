@@ -25,7 +25,7 @@ from migdip.atlas.query import (
     stats,
     timeline,
 )
-from migdip.flows.flowcheck import check_flows, record_flows
+from migdip.flows.impact.flowcheck import check_flows, record_flows
 
 router = APIRouter(prefix="/atlas", tags=["atlas"], responses=ERROR_RESPONSES)
 Text = Annotated[str | None, Query(max_length=200)]

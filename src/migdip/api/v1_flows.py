@@ -16,7 +16,7 @@ from migdip.data.registry import DATASETS
 from migdip.data.series import FRONTEX_ROUTE
 from migdip.data.versions import list_versions
 from migdip.errors import NotFoundError
-from migdip.flows.impact import computed_dir, month_grid, route_series
+from migdip.flows.impact.deals import computed_dir, month_grid, route_series
 from migdip.paths import scenarios_dir
 from migdip.tasks import scenario_names
 

@@ -34,10 +34,8 @@ from migdip.bargaining.estimated import predict as predict_estimated
 from migdip.bargaining.model import INTERCEPTION, BargainParams, Terms, build, solve
 from migdip.bargaining.moves import what_moves
 from migdip.data.countries import members
-from migdip.data.series import FRONTEX_ROUTE
-from migdip.flows.impact import MAIN_ROUTES
-from migdip.flows.route_terms import RouteTerms, forecast_with_terms
-from migdip.flows.routes_model import (
+from migdip.data.series import FRONTEX_ROUTE, MAIN_ROUTES
+from migdip.flows.routes.model import (
     Fitted,
     RouteData,
     RouteParams,
@@ -46,6 +44,7 @@ from migdip.flows.routes_model import (
     from_frontex,
     route_lever,
 )
+from migdip.flows.routes.terms import RouteTerms, forecast_with_terms
 from migdip.indicators.compute import entity_kind, route_transit
 
 ROUTES = [FRONTEX_ROUTE[r] for r in MAIN_ROUTES]
@@ -250,7 +249,7 @@ def _implemented(
     ``release_factor`` times as attractive) acts in the route model on the flow engine, and so do
     readmission (a returns lever on the partner's nationals without a right to stay) and the
     legal-pathway places (a quota lever on its nationals' would-be departures; see
-    ``migdip.flows.route_terms``). Where the engine cannot value the pair, the terms are counted.
+    ``migdip.flows.routes.terms``). Where the engine cannot value the pair, the terms are counted.
     """
     package, inputs = result["package"], result["inputs"]
     readmission = 0.0 if broke else float(package["readmission"])

@@ -378,7 +378,7 @@ def coverage_cmd(
     atlas = _atlas(warehouse, records)
     if check_flows:
         from migdip.data.ingest import with_datasets
-        from migdip.flows.flowcheck import check_flows as run_checks
+        from migdip.flows.impact.flowcheck import check_flows as run_checks
 
         report = run_checks(with_datasets(atlas.warehouse))
         if as_json:

@@ -12,7 +12,7 @@ from migdip.atlas import Atlas
 from migdip.cli.common import JsonOpt, RecordsOpt, WarehouseOpt, console, emit_json, handle_errors
 from migdip.data.ingest import ensure_bundled
 from migdip.data.series import FRONTEX_ROUTE
-from migdip.flows.impact import evaluate, plot, public, write_back
+from migdip.flows.impact.deals import evaluate, plot, public, write_back
 from migdip.warehouse import Warehouse
 
 

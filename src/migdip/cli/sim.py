@@ -19,15 +19,15 @@ from migdip.cli.common import (
 )
 from migdip.data.ingest import with_datasets
 from migdip.errors import InputError
-from migdip.flows.flee_run import evaluate_case
-from migdip.flows.route_scenario import (
+from migdip.flows.engine.runner import run_scenario, save_to_warehouse, write_parquet
+from migdip.flows.engine.scenario import load_scenario
+from migdip.flows.flee.run import evaluate_case
+from migdip.flows.routes.scenario import (
     backtest_scenario,
     load_route_scenario,
     run_route_scenario,
     scenario_kind,
 )
-from migdip.flows.runner import run_scenario, save_to_warehouse, write_parquet
-from migdip.flows.scenario import load_scenario
 from migdip.warehouse import Warehouse
 
 app = typer.Typer(help="Simulate flows: Flee-format cases and scenario files.")
@@ -93,7 +93,7 @@ def flee_suite_cmd(
     """Run every Flee case in a folder with the same parameters; one table of their scores."""
     from dataclasses import asdict
 
-    from migdip.flows.report import suite, table
+    from migdip.flows.flee.report import suite, table
 
     results = suite(folder, strict=strict)
     if not results:
@@ -214,7 +214,7 @@ def _route_model(
 def _corridor(
     path: Path, runs: int | None, seed: int | None, warehouse: Path | None, as_json: bool
 ) -> None:
-    from migdip.flows.corridor_scenario import load_corridor_scenario, run_corridor_scenario
+    from migdip.flows.routes.corridor_scenario import load_corridor_scenario, run_corridor_scenario
 
     spec = load_corridor_scenario(path)
     con = with_datasets(Warehouse(warehouse))

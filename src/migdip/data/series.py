@@ -21,6 +21,8 @@ FRONTEX_ROUTE = {
     "black_sea": "Black Sea Route",
     "circular_albania_greece": "Circular Route from Albania to Greece",
 }
+# The six main Frontex routes: the ones the route model, the forecasts and deal impacts cover.
+MAIN_ROUTES = tuple(list(FRONTEX_ROUTE)[:6])
 IOM_ROUTE = {
     "central_mediterranean": "Central Mediterranean Route",
     "western_mediterranean": "Western Mediterranean Route",

@@ -1,0 +1,1 @@
+"""The flow engine: network, routing, levers, the day step, ensembles, scenarios."""

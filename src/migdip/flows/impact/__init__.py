@@ -1,0 +1,1 @@
+"""What deals did: impact estimators, the placebo study, flow checks, report sections."""

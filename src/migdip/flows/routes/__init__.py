@@ -1,0 +1,1 @@
+"""Monthly crossings by route: route model, corridors, scenarios, terms, forecasts."""
