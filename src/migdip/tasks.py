@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from migdip.data.actors import resolve
 from migdip.errors import InputError
 from migdip.jobs import Context
 from migdip.paths import scenarios_dir
@@ -173,12 +174,12 @@ def negotiation_work(params: dict[str, Any], connect: ConFactory) -> Work:
     from migdip.bargaining.coupling import play
 
     p: NegotiationParams = _checked(NegotiationParams, params, "job negotiation: params")
-    destination, partner = p.destination.upper(), p.partner.upper()
+    dest, part = resolve(p.destination, p.start), resolve(p.partner, p.start)
 
     def run(con: duckdb.DuckDBPyConnection, ctx: Context) -> Any:
         ctx.progress(0.0, f"{p.periods} period(s) from {p.start}")
-        periods = play(con, destination, partner, p.start, p.periods)
-        return {"destination": destination, "partner": partner, "periods": periods}
+        periods = play(con, dest, part, p.start, p.periods)
+        return {"destination": dest.code, "partner": part.code, "periods": periods}
 
     return _on_connection(connect, run)
 

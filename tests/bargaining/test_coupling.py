@@ -21,13 +21,14 @@ from migdip.bargaining.coupling import (
 )
 from migdip.bargaining.model import INTERCEPTION
 from migdip.cli import app
+from migdip.data.actors import resolve
 from migdip.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_engine_values_show_diversion(data_con: duckdb.DuckDBPyConnection) -> None:
-    values = engine_values(data_con, "TUN", 2024)
+    values = engine_values(data_con, resolve("TUN", 2024))
     assert values.prevented[0] == 0
     assert np.all(np.diff(values.prevented) >= 0)  # more effort prevents more
     top = INTERCEPTION[-1]
@@ -38,8 +39,9 @@ def test_engine_values_show_diversion(data_con: duckdb.DuckDBPyConnection) -> No
 def test_negotiation_is_valued_by_the_engine_where_it_can(
     data_con: duckdb.DuckDBPyConnection,
 ) -> None:
-    assert couples("EU", "TUN", 2024) and not couples("USA", "MEX", 2019)
-    assert not couples("EU", "TUR", 2009)  # no Frontex year before
+    assert couples(resolve("EU", 2024), resolve("TUN", 2024))
+    assert not couples(resolve("USA", 2019), resolve("MEX", 2019))
+    assert not couples(resolve("EU", 2009), resolve("TUR", 2009))  # no Frontex year before
     assert negotiate(data_con, "EU", "TUN", 2024)["valued_by"].startswith("flow engine")
     assert negotiate(data_con, "USA", "MEX", 2019)["valued_by"].startswith("data")
 

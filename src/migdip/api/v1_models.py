@@ -15,6 +15,7 @@ from migdip.bargaining.coercion import assess
 from migdip.bargaining.coupling import negotiate
 from migdip.bargaining.labour import project
 from migdip.bargaining.model import ISSUES, Terms, check_issues
+from migdip.data.actors import resolve
 from migdip.errors import InputError, NotFoundError
 from migdip.tasks import KINDS, make_work
 
@@ -44,7 +45,8 @@ def negotiation(
     ] = None,
 ) -> Any:
     terms = Terms(check_issues(issues), threat, credibility, sanction, trade_value)
-    return ok(negotiate(con, destination.upper(), partner.upper(), year, terms=terms, moves=True))
+    dest, part = resolve(destination, year), resolve(partner, year)
+    return ok(negotiate(con, dest, part, year, terms=terms, moves=True))
 
 
 @router.get(
@@ -59,9 +61,8 @@ def coercion(
     polarisation: Share = 0.5,
     hypocrisy: Share = 0.5,
 ) -> Any:
-    return ok(
-        assess(con, challenger.upper(), target.upper(), year, credibility, polarisation, hypocrisy)
-    )
+    ch, tg = resolve(challenger, year), resolve(target, year)
+    return ok(assess(con, ch, tg, year, credibility, polarisation, hypocrisy))
 
 
 @router.get("/labour/{origin}", response_model=Envelope, summary="Competition for workers to 2050")

@@ -24,8 +24,9 @@ from typing import Any
 
 import duckdb
 
+from migdip.data.actors import Party, resolve
 from migdip.errors import MigdipError
-from migdip.indicators.compute import blocs_with_members, prepare, state_table
+from migdip.indicators.compute import prepare, state_table
 from migdip.indicators.profiles import dyad
 
 
@@ -43,18 +44,18 @@ class CoercionParams:
     capacity: float = 1.0  # per log10 of GDP per head above 10,000 US$
 
 
-def _state(con: duckdb.DuckDBPyConnection, code: str, year: int) -> dict[str, Any]:
-    prepare(con, year, (code,) if code in blocs_with_members() else ())
-    state_table(con, [code])
-    row = con.execute("SELECT * FROM _states WHERE entity = ?", [code]).fetchone()
+def _state(con: duckdb.DuckDBPyConnection, party: Party, year: int) -> dict[str, Any]:
+    prepare(con, year, (party.code,) if party.is_bloc else ())
+    state_table(con, [party.code])
+    row = con.execute("SELECT * FROM _states WHERE entity = ?", [party.code]).fetchone()
     names = [d[0] for d in con.description or []]
     return dict(zip(names, row, strict=True)) if row else {}
 
 
 def assess(
     con: duckdb.DuckDBPyConnection,
-    challenger: str,
-    target: str,
+    challenger: str | Party,
+    target: str | Party,
     year: int,
     credibility: float = 0.5,
     polarisation: float = 0.5,
@@ -64,10 +65,11 @@ def assess(
     """Challenger type, host strategy and the probability that the target concedes, from the
     data of the year before ``year`` (what both sides could know when the threat was made)."""
     p = p or CoercionParams()
-    challenger, target = challenger.upper(), target.upper()
+    ch_party, tg_party = resolve(challenger, year), resolve(target, year)
+    challenger, target = ch_party.code, tg_party.code
     before = year - 1
-    ch = _state(con, challenger, before)
-    tg = _state(con, target, before)
+    ch = _state(con, ch_party, before)
+    tg = _state(con, tg_party, before)
     abroad = con.execute(
         "SELECT sum(coalesce(refugees, 0) + coalesce(asylum_seekers, 0)) FROM unhcr_population "
         "WHERE origin = ? AND year = (SELECT max(year) FROM unhcr_population WHERE year <= ?)",
@@ -122,12 +124,12 @@ def assess(
         },
         "concession_probability": 1 / (1 + math.exp(-z)),
         "params": asdict(p),
-        "estimated": _estimated(con, challenger, target, year),
+        "estimated": _estimated(con, ch_party, tg_party),
     }
 
 
 def _estimated(
-    con: duckdb.DuckDBPyConnection, challenger: str, target: str, year: int
+    con: duckdb.DuckDBPyConnection, challenger: Party, target: Party
 ) -> dict[str, Any] | None:
     """The estimated model's probabilities of the challenger's success (all or most of its
     demands), partial success and failure, with 90% intervals (docs/validation.md says how
@@ -137,10 +139,12 @@ def _estimated(
     from migdip.bargaining.model import inputs
 
     try:
-        quantities, _ = inputs(con, target, challenger, year)
+        quantities, _ = inputs(con, target, challenger)
     except MigdipError:
         return None
     issues = frozenset({"money", "interception"})
-    context = context_of(con, target, challenger, year)
-    out = predict(episode_for(target, challenger, year, quantities, issues, True, context))
+    context = context_of(con, target, challenger)
+    out = predict(
+        episode_for(target.code, challenger.code, target.year, quantities, issues, True, context)
+    )
     return {"coercion": out["outcomes"].get("coercion"), "deal": out["deal_probability"]}

@@ -33,7 +33,7 @@ from migdip.bargaining.estimated import episode_for
 from migdip.bargaining.estimated import predict as predict_estimated
 from migdip.bargaining.model import INTERCEPTION, BargainParams, Terms, build, solve
 from migdip.bargaining.moves import what_moves
-from migdip.data.countries import members
+from migdip.data.actors import Party, resolve
 from migdip.data.series import FRONTEX_ROUTE, MAIN_ROUTES
 from migdip.flows.routes.model import (
     Fitted,
@@ -45,25 +45,23 @@ from migdip.flows.routes.model import (
     route_lever,
 )
 from migdip.flows.routes.terms import RouteTerms, forecast_with_terms
-from migdip.indicators.compute import entity_kind, route_transit
+from migdip.indicators.compute import route_transit
 
 ROUTES = [FRONTEX_ROUTE[r] for r in MAIN_ROUTES]
 FIRST_FRONTEX_YEAR = 2009
 
 
-def partner_routes(partner: str) -> list[str]:
-    codes = members(partner, 2024) if entity_kind(partner) == "bloc" else [partner]
-    return sorted({r for r, t in route_transit() if t in codes and r in ROUTES})
+def partner_routes(partner: Party) -> list[str]:
+    """The Frontex routes through the partner (or through one of its members)."""
+    return sorted({r for r, t in route_transit() if t in partner.members and r in ROUTES})
 
 
-def couples(destination: str, partner: str, year: int) -> bool:
+def couples(destination: Party, partner: Party) -> bool:
     """Whether the engine can value this negotiation (an EU destination, a route partner, and a
     year whose previous December has a year of Frontex history before it)."""
-    if year - 1 < FIRST_FRONTEX_YEAR + 1:
+    if destination.year - 1 < FIRST_FRONTEX_YEAR + 1:
         return False
-    eu = set(members("EU", year))
-    dest = members(destination, year) if entity_kind(destination) == "bloc" else [destination]
-    return bool(partner_routes(partner)) and (destination == "EU" or set(dest) <= eu)
+    return bool(partner_routes(partner)) and destination.within("EU")
 
 
 @dataclass
@@ -83,16 +81,16 @@ def fitted_before(data: RouteData, year: int) -> Fitted:
 
 def engine_values(
     con: duckdb.DuckDBPyConnection,
-    partner: str,
-    year: int,
+    partner: Party,
     extra_effort: float = 0.0,
     data: RouteData | None = None,
 ) -> EngineValues:
-    """Twelve-month projections from December of the year before, per interception effort.
+    """Twelve-month projections from December of the year before the partner's year, per
+    interception effort.
 
     ``data``: the Frontex series if already read (``from_frontex``), else read here."""
     data = from_frontex(con, ROUTES) if data is None else data
-    f = fitted_before(data, year)
+    f = fitted_before(data, partner.year)
     routes = partner_routes(partner)
     totals = []
     for effort in INTERCEPTION:
@@ -115,8 +113,8 @@ def engine_values(
 
 def negotiate(
     con: duckdb.DuckDBPyConnection,
-    destination: str,
-    partner: str,
+    destination: str | Party,
+    partner: str | Party,
     year: int,
     p: BargainParams | None = None,
     threat: float = 0.0,
@@ -137,11 +135,10 @@ def negotiate(
     """
     p = p or BargainParams()
     terms = terms or Terms(threat=threat, credibility=credibility)
-    values = None
-    if couples(destination.upper(), partner.upper(), year):
-        values = engine_values(con, partner.upper(), year, data=data)
+    dest, part = resolve(destination, year), resolve(partner, year)
+    values = engine_values(con, part, data=data) if couples(dest, part) else None
     prevented = None if values is None else values.prevented
-    result = solve(build(con, destination, partner, year, p, prevented=prevented, terms=terms))
+    result = solve(build(con, dest, part, year, p, prevented=prevented, terms=terms))
     result["terms"] = {
         "threat": terms.threat,
         "credibility": terms.credibility,
@@ -155,13 +152,13 @@ def negotiate(
         on_table = set(terms.issues) - (set() if terms.trade_value_eur > 0 else {"trade"})
         result["estimated"] = predict_estimated(
             episode_for(
-                destination.upper(),
-                partner.upper(),
+                dest.code,
+                part.code,
                 year,
                 result["inputs"],
                 frozenset(on_table),
                 terms.threat > 0 and terms.credibility > 0,
-                context_of(con, destination.upper(), partner.upper(), year),
+                context_of(con, dest, part),
             )
         )
     if values is not None:
@@ -189,8 +186,8 @@ class PlayParams:
 
 def play(
     con: duckdb.DuckDBPyConnection,
-    destination: str,
-    partner: str,
+    destination: str | Party,
+    partner: str | Party,
     start: int,
     periods: int,
     p: BargainParams | None = None,
@@ -203,8 +200,9 @@ def play(
     frontex = cache(lambda: from_frontex(con, ROUTES))  # read once, if the engine values any year
     for k in range(periods):
         year = start + k
-        data = frontex() if couples(destination.upper(), partner.upper(), year) else None
-        result = negotiate(con, destination, partner, year, p, threat, credibility, data=data)
+        dest, part = resolve(destination, year), resolve(partner, year)
+        data = frontex() if couples(dest, part) else None
+        result = negotiate(con, dest, part, year, p, threat, credibility, data=data)
         entry: dict[str, Any] = {
             "year": year,
             "threat": threat,
@@ -225,9 +223,7 @@ def play(
                 (q.threat_after_breakdown, q.credibility_after_breakdown) if broke else (0.0, 0.0)
             )
             effort = 0.0 if broke else float(result["package"]["interception"])
-            implemented = _implemented(
-                frontex, destination, partner, year, result, effort, broke, q
-            )
+            implemented = _implemented(frontex, dest, part, result, effort, broke, q)
             entry |= implemented
         history.append(entry)
     return history
@@ -235,9 +231,8 @@ def play(
 
 def _implemented(
     frontex: Callable[[], RouteData],
-    destination: str,
-    partner: str,
-    year: int,
+    destination: Party,
+    partner: Party,
     result: dict[str, Any],
     effort: float,
     broke: bool,
@@ -259,19 +254,20 @@ def _implemented(
         "legal_pathway_places": places,
         "terms_simulated": False,
     }
-    if not couples(destination.upper(), partner.upper(), year + 1):
+    year = destination.year
+    if not couples(destination.at(year + 1), partner.at(year + 1)):
         return out
     data = frontex()
     f = fitted_before(data, year)
     levers: tuple[Any, ...] = ()
-    for route in partner_routes(partner.upper()):
+    for route in partner_routes(partner):
         if broke:
             levers += route_lever(data, route, "attractiveness", 0, None, factor=q.release_factor)
         elif effort > 0:
             levers += route_lever(data, route, "interception", 0, None, effort)
     route_terms = RouteTerms(
-        partner.upper(),
-        destination.upper(),
+        partner.code,
+        destination.code,
         readmission=readmission,
         without_right_to_stay=float(inputs["returnable"]),
         legal_places=places,

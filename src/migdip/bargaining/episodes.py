@@ -32,9 +32,8 @@ from migdip.atlas.model import Record
 from migdip.atlas.money import stage_totals, to_euros
 from migdip.atlas.validate import CODED, COERCIVE_INSTRUMENTS
 from migdip.bargaining.model import inputs
-from migdip.data.countries import members
+from migdip.data.actors import Party, is_known, resolve
 from migdip.errors import MigdipError
-from migdip.indicators.compute import entity_kind
 
 FIRST_YEAR = 1992
 DEAL = frozenset({"signed", "in_force", "renewed", "suspended", "lapsed", "ended"})
@@ -86,15 +85,6 @@ class Episode:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def known_actor(code: str) -> bool:
-    """Whether the data know ``code`` (a state or a bloc)."""
-    try:
-        entity_kind(code)
-    except MigdipError:
-        return False
-    return True
-
-
 def _deal(statuses: list[str]) -> bool | None:
     if DEAL & set(statuses):
         return True
@@ -128,15 +118,13 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> floa
     return float(row[0]) if row and row[0] is not None else math.nan
 
 
-def _codes(code: str, year: int) -> list[str]:
-    return members(code, year) if entity_kind(code) == "bloc" else [code]
-
-
 def context_of(
-    con: duckdb.DuckDBPyConnection, destination: str, partner: str, year: int
+    con: duckdb.DuckDBPyConnection, destination: Party, partner: Party
 ) -> dict[str, float]:
-    """The dyad's context in the year before ``year``: each side's GDP per head (log10 US$),
-    the partner's political stability, whether the destination is a bloc (NaN: no data)."""
+    """The dyad's context in the year before the parties' year: each side's GDP per head
+    (log10 US$), the partner's political stability, whether the destination is a bloc (NaN: no
+    data)."""
+    year = destination.year
 
     def latest(indicator: str, codes: list[str]) -> float:
         return _scalar(
@@ -146,13 +134,13 @@ def context_of(
             [indicator, indicator, year - 1, codes],
         )
 
-    dest, part = _codes(destination, year), _codes(partner, year)
+    dest, part = list(destination.members), list(partner.members)
     out = {}
     for side, codes in (("destination", dest), ("partner", part)):
         gdp, pop = latest("gdp", codes), latest("pop", codes)
         out[f"log_gdp_per_head_{side}"] = math.log10(gdp / pop) if gdp > 0 and pop > 0 else math.nan
     out["stability_partner"] = latest("polstb", part) / len(part) if len(part) == 1 else math.nan
-    out["destination_is_bloc"] = float(entity_kind(destination) == "bloc")
+    out["destination_is_bloc"] = float(destination.is_bloc)
     return out
 
 
@@ -163,13 +151,13 @@ def episodes(con: duckdb.DuckDBPyConnection) -> list[Episode]:
         record = Record.model_validate(doc)
         if record.year < FIRST_YEAR:
             continue
-        dest = [p for p in record.parties if "destination" in p.positions and known_actor(p.actor)]
+        dest = [p for p in record.parties if "destination" in p.positions and is_known(p.actor)]
         other = [
             p
             for p in record.parties
             if set(p.positions) & {"transit", "origin", "host"}
             and "destination" not in p.positions
-            and known_actor(p.actor)
+            and is_known(p.actor)
         ]
         if not dest or not other or dest[0].actor == other[0].actor:
             continue
@@ -182,8 +170,9 @@ def episodes(con: duckdb.DuckDBPyConnection) -> list[Episode]:
         if c is not None:
             people = c.people_moved if c.people_moved is not None else c.people_threatened
         try:
-            quantities, _ = inputs(con, d.actor, o.actor, record.year)
-            context = context_of(con, d.actor, o.actor, record.year)
+            dest_party, partner_party = resolve(d.actor, record.year), resolve(o.actor, record.year)
+            quantities, _ = inputs(con, dest_party, partner_party)
+            context = context_of(con, dest_party, partner_party)
         except MigdipError:
             continue
         out.append(

@@ -42,9 +42,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from migdip.bargaining.solvers import nash, pareto
-from migdip.data.countries import members
+from migdip.data.actors import Party, resolve
 from migdip.errors import InputError
-from migdip.indicators.compute import entity_kind, route_transit
+from migdip.indicators.compute import route_transit
 
 INTERCEPTION = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 READMISSION = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -123,16 +123,12 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> float:
     return float(row[0]) if row and row[0] is not None else 0.0
 
 
-def _codes(code: str, year: int) -> list[str]:
-    return members(code, year) if entity_kind(code) == "bloc" else [code]
-
-
 def inputs(
-    con: duckdb.DuckDBPyConnection, destination: str, partner: str, year: int
+    con: duckdb.DuckDBPyConnection, dest_party: Party, partner_party: Party
 ) -> tuple[dict[str, float], dict[str, str]]:
-    """The quantities a negotiation in ``year`` can know (data of the year before)."""
-    dest, part, y = _codes(destination, year), _codes(partner, year), year - 1
-    eu = set(members("EU", year))
+    """The quantities a negotiation in the parties' year can know (data of the year before)."""
+    destination, partner, year = dest_party.code, partner_party.code, dest_party.year
+    dest, part, y = list(dest_party.members), list(partner_party.members), year - 1
     through = [r for r, t in route_transit() if t in part]
     out: dict[str, float] = {}
     src: dict[str, str] = {}
@@ -142,7 +138,7 @@ def inputs(
         "(SELECT unnest(?::VARCHAR[])) AND asylum IN (SELECT unnest(?::VARCHAR[]))",
         [y, part, dest],
     )
-    if through and (destination == "EU" or set(dest) <= eu):
+    if through and dest_party.within("EU"):
         out["arrivals"] = _one(
             con,
             "SELECT sum(detections) FROM frontex_detections WHERE "
@@ -248,8 +244,8 @@ def _grid(terms: Terms) -> NDArray[np.float64]:
 
 def build(
     con: duckdb.DuckDBPyConnection,
-    destination: str,
-    partner: str,
+    destination: str | Party,
+    partner: str | Party,
     year: int,
     p: BargainParams | None = None,
     threat: float = 0.0,
@@ -268,13 +264,14 @@ def build(
     p = p or BargainParams()
     terms = terms or Terms(threat=threat, credibility=credibility)
     terms.check()
-    destination, partner = destination.upper(), partner.upper()
+    dest_party, partner_party = resolve(destination, year), resolve(partner, year)
+    destination, partner = dest_party.code, partner_party.code
     if destination == partner:
         raise InputError(f"a negotiation needs two different parties; got {partner} twice")
-    values, src = known or inputs(con, destination, partner, year)
+    values, src = known or inputs(con, dest_party, partner_party)
     flows = ("arrivals", "returnable", "asylum_applications")
     if known is None and not any(values.get(k) for k in flows):
-        swapped, _ = inputs(con, partner, destination, year)
+        swapped, _ = inputs(con, partner_party, dest_party)
         if any(swapped.get(k) for k in flows):
             raise InputError(
                 f"{destination} receives no arrivals, asylum applications or returnable "

@@ -18,9 +18,8 @@ from scipy.stats import spearmanr
 
 from migdip.atlas.query import Facets, get_record, search
 from migdip.bargaining.coupling import negotiate
-from migdip.bargaining.episodes import known_actor
+from migdip.data.actors import is_known, kind_of
 from migdip.errors import MigdipError
-from migdip.indicators.compute import entity_kind
 
 DEAL = {"signed", "in_force", "ended", "lapsed", "suspended"}
 NO_DEAL = {"rejected", "threatened", "negotiating", "proposed"}
@@ -42,15 +41,13 @@ class Case:
 
 
 def _parties(doc: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    dest = [
-        p for p in doc["parties"] if "destination" in p["positions"] and known_actor(p["actor"])
-    ]
+    dest = [p for p in doc["parties"] if "destination" in p["positions"] and is_known(p["actor"])]
     other = [
         p
         for p in doc["parties"]
         if set(p["positions"]) & {"transit", "origin", "host"}
         and "destination" not in p["positions"]
-        and known_actor(p["actor"])
+        and is_known(p["actor"])
     ]
     if not dest or not other:
         return None
@@ -184,15 +181,13 @@ def host_cases(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int,
         hosts = [
             p
             for p in doc["parties"]
-            if "host" in p["positions"]
-            and known_actor(p["actor"])
-            and entity_kind(p["actor"]) == "state"
+            if "host" in p["positions"] and is_known(p["actor"]) and kind_of(p["actor"]) == "state"
         ]
         others = [
             p
             for p in doc["parties"]
             if p not in hosts
-            and known_actor(p["actor"])
+            and is_known(p["actor"])
             and ("destination" in p["positions"] or p["role"] in ("challenger", "target"))
         ]
         if not hosts or not others:

@@ -10,6 +10,7 @@ from rich.table import Table
 from migdip.bargaining.coupling import negotiate, play
 from migdip.bargaining.model import Terms, check_issues
 from migdip.cli.common import JsonOpt, WarehouseOpt, console, emit_json, handle_errors
+from migdip.data.actors import resolve
 from migdip.data.ingest import with_datasets
 from migdip.warehouse import Warehouse
 
@@ -72,8 +73,9 @@ def negotiate_cmd(
 ) -> None:
     """Each side's stakes and their sources, the deal space and the Nash agreement."""
     con = with_datasets(Warehouse(warehouse))
+    dest, part = resolve(destination, year), resolve(partner, year)
     if periods > 1:
-        history = play(con, destination, partner, year, periods)
+        history = play(con, dest, part, year, periods)
         if as_json:
             emit_json(history)
             return
@@ -86,7 +88,7 @@ def negotiate_cmd(
         sanction,
         trade_value,
     )
-    result = negotiate(con, destination, partner, year, terms=terms, moves=True)
+    result = negotiate(con, dest, part, year, terms=terms, moves=True)
     if as_json:
         emit_json(result)
         return

@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from migdip.data.countries import bloc_memberships, members, states
+from migdip.data.countries import members, states
 from migdip.errors import InputError
 from migdip.indicators.catalogue import parameters
 
@@ -28,22 +28,6 @@ BLOC_TABLE_BLOCS = ("EU",)
 def route_transit() -> tuple[tuple[str, str], ...]:
     with (_HERE / "route_transit.csv").open(encoding="utf-8", newline="") as fh:
         return tuple((r["route"], r["transit_state"]) for r in csv.DictReader(fh))
-
-
-def blocs_with_members() -> set[str]:
-    return {m.bloc for m in bloc_memberships()}
-
-
-def entity_kind(code: str) -> str:
-    if code in states():
-        return "state"
-    if code in blocs_with_members():
-        return "bloc"
-    known = ", ".join(sorted(blocs_with_members()))
-    raise InputError(
-        f"{code!r} is neither an ISO 3166 alpha-3 state code nor a bloc with dated members "
-        f"({known}); e.g. TUR, DEU, EU"
-    )
 
 
 @dataclass(frozen=True)

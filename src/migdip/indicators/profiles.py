@@ -10,13 +10,13 @@ from typing import Any
 
 import duckdb
 
+from migdip.data.actors import kind_of
 from migdip.data.registry import DATASETS
 from migdip.errors import InputError
 from migdip.indicators.catalogue import indicators
 from migdip.indicators.compute import (
     DEFAULT_YEAR,
     Years,
-    entity_kind,
     pair_table,
     prepare,
     state_table,
@@ -124,7 +124,7 @@ def _leverage(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _blocs(*codes: str) -> tuple[str, ...]:
-    return tuple(c for c in codes if entity_kind(c) == "bloc")
+    return tuple(c for c in codes if kind_of(c) == "bloc")
 
 
 def dyad(
@@ -210,7 +210,7 @@ def country(
 ) -> dict[str, Any]:
     """Position over time, top corridors in and out, hosting and remittance dependence."""
     a = a.upper()
-    if entity_kind(a) != "state":
+    if kind_of(a) != "state":
         raise InputError(f"`country` takes a state code; {a} is a bloc (try `leverage --over {a}`)")
     if years is None:
         years = (1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024)
