@@ -338,6 +338,27 @@ def test_scenario_lab_run_and_cancel(page: Any, shots: Path) -> None:
     shot(page, shots, "scenarios")
 
 
+def test_corridor_scenario_counts_people_at_every_checkpoint(page: Any, shots: Path) -> None:
+    page.goto("/#/scenarios")
+    page.locator("#token-input").fill(TOKEN)
+    page.locator("#token-form button").click()
+    page.get_by_label("Scenario", exact=True).select_option("europe_corridor")
+    page.locator("#bundled-form input[type=number]").fill("5")
+    page.locator("#run-bundled").click()
+    done = page.locator(".job[data-status=done]")
+    expect(done).to_have_count(1, timeout=90_000)
+    # One chart per checkpoint, the corridor note with the paths and their shares.
+    expect(done.locator("figure.chart")).to_have_count(6)
+    note = done.locator("p.note", has_text="Checkpoints in sequence")
+    expect(note).to_contain_text("Eastern Mediterranean Route > Western Balkan Route")
+    expect(note).to_contain_text("%")
+    totals = done.get_by_role("table", name=re.compile("Totals over the horizon"))
+    expect(totals).to_contain_text("Western Balkan Route")
+    expect(totals).to_contain_text("Western Balkans closed from March 2016")
+    audit(page)
+    shot(page, shots, "scenarios-corridor")
+
+
 def test_negotiation_and_coercion(page: Any, shots: Path) -> None:
     page.goto("/#/negotiation")
     expect(page.locator("#agreement")).to_contain_text("greement")
