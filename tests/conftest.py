@@ -5,12 +5,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from migdip.atlas import Atlas
 from migdip.paths import records_dir
 from migdip.warehouse import open_warehouse
 
 EXAMPLE = records_dir() / "2016" / "eu-tur-2016-statement.yaml"
+
+# No test may pass or fail on the machine's speed: Hypothesis keeps its checks of what it
+# generates, without the clock (per-example deadlines, slow-generation health check).
+settings.register_profile(
+    "migdip", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile("migdip")
 
 
 @pytest.fixture(autouse=True)
