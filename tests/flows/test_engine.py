@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from migdip.errors import InputError
-from migdip.flows.engine import Params, Run, simulate
+from migdip.flows.engine import Params, Run, distance_weight, simulate
 from migdip.flows.levers import Lever
 from migdip.flows.network import Link, Network, Place
 from migdip.flows.synthetic import synthetic_network, synthetic_run
@@ -153,3 +153,38 @@ def test_params_change_the_outcome() -> None:
     far = simulate(toy(), Params(distance_scale_km=5000))
     d = toy().network.node("D")
     assert near.stock[-1, d] < far.stock[-1, d]
+
+
+def test_distance_weight_forms() -> None:
+    cost = np.array([0.0, 100.0, np.inf])
+    flee = distance_weight(cost, True, 250.0, 0.75, 50.0)
+    assert np.allclose(flee, [50.0**-0.75, 150.0**-0.75, 0.0])
+    expo = distance_weight(cost, False, 250.0, 0.75, 50.0)
+    assert np.allclose(expo, [1.0, np.exp(-0.4), 0.0])
+    # Flee's power law keeps far sinks in play: 10 times the distance, far less than e^-3.6
+    far = distance_weight(np.array([100.0, 1000.0]), True, 250.0, 0.75, 50.0)
+    assert far[1] / far[0] == pytest.approx((150.0 / 1050.0) ** 0.75)
+    assert far[1] / far[0] > 5 * np.exp(-900.0 / 250.0)
+
+
+def test_power_decay_splits_people_by_flee_weights() -> None:
+    net = Network(
+        (
+            Place("A", "conflict_zone", "X", 1000),
+            Place("C", "camp", "Y", capacity=1e6),
+            Place("D", "camp", "Z", capacity=1e6),
+        ),
+        (Link("A", "C", 100), Link("A", "D", 1000)),
+    )
+    spawn = np.zeros((10, 3))
+    spawn[0, 0] = 100.0
+    run = Run(net, 10, spawn, np.zeros(3))
+    out = simulate(run, Params(distance_decay="power", distance_power=1.0))
+    near, far = 1.0 / 150.0, 1.0 / 1050.0
+    assert out.stock[-1, 1] == pytest.approx(100.0 * near / (near + far))
+    assert out.stock[-1, 2] == pytest.approx(100.0 * far / (near + far))
+
+
+def test_unknown_distance_decay_is_refused() -> None:
+    with pytest.raises(InputError, match="distance_decay 'linear'; accepted: exponential, power"):
+        Params(distance_decay="linear")

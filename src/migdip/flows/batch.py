@@ -20,7 +20,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from migdip.errors import InputError
-from migdip.flows.engine import Engine, Params, Result, Run, _binomial, _multinomial
+from migdip.flows.engine import (
+    Engine,
+    Params,
+    Result,
+    Run,
+    _binomial,
+    _multinomial,
+    distance_weight,
+)
 from migdip.flows.levers import DayState
 from migdip.flows.routing import Routing
 
@@ -126,6 +134,9 @@ class BatchEngine(Engine):
 
         self.speed = column("speed_km_per_day")
         self.scale = column("distance_scale_km")
+        self.power = np.array([p.distance_decay == "power" for p in self.batch])
+        self.exponent = column("distance_power")
+        self.softening = column("distance_softening_km")
         self.cap_power = column("capacity_power")
         self.cap_scaling = column("capacity_scaling")
         self.i_aversion = column("interception_aversion")
@@ -144,7 +155,13 @@ class BatchEngine(Engine):
         computed once per routing (the routing object is held, so identity is safe)."""
         if self._weight_for is not routing:
             with np.errstate(over="ignore", invalid="ignore"):
-                w = np.exp(-routing.gen_dist[None] / self.scale[:, None, None])
+                w = distance_weight(
+                    routing.gen_dist[None],
+                    self.power[:, None, None],
+                    self.scale[:, None, None],
+                    self.exponent[:, None, None],
+                    self.softening[:, None, None],
+                )
                 w *= routing.pass_prob[None] ** self.i_aversion[:, None, None]
                 w *= routing.alive_prob[None] ** self.d_aversion[:, None, None]
             w[~np.isfinite(w)] = 0.0

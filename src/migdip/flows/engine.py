@@ -38,12 +38,19 @@ DEFAULT_MOVE_CHANCE = {
 }
 
 
+DECAYS = ("exponential", "power")
+
+
 @dataclass(frozen=True)
 class Params:
     """Behavioural parameters, set once and documented in docs/models.md."""
 
     speed_km_per_day: float = 200.0
-    distance_scale_km: float = 250.0
+    distance_scale_km: float = 250.0  # exponential decay: exp(-route cost / scale)
+    # "exponential", or "power": Flee's link weighting, (softening + route cost) ** -power
+    distance_decay: str = "exponential"
+    distance_power: float = 0.75
+    distance_softening_km: float = 50.0
     capacity_power: float = 1.0
     capacity_scaling: float = 1.0
     move_chance: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_MOVE_CHANCE))
@@ -51,8 +58,31 @@ class Params:
     interception_aversion: float = 1.0  # weight *= P(not intercepted) ** this
     death_aversion: float = 1.0  # weight *= P(survive) ** this
 
+    def __post_init__(self) -> None:
+        if self.distance_decay not in DECAYS:
+            raise InputError(
+                f"distance_decay {self.distance_decay!r}; accepted: {', '.join(DECAYS)}"
+            )
+
     def move_chances(self, kinds: NDArray[np.str_]) -> NDArray[np.float64]:
         return np.array([self.move_chance.get(str(k), self.default_move_chance) for k in kinds])
+
+
+def distance_weight(
+    cost: NDArray[np.float64],
+    power: NDArray[np.bool_] | bool,
+    scale: NDArray[np.float64] | float,
+    exponent: NDArray[np.float64] | float,
+    softening: NDArray[np.float64] | float,
+) -> NDArray[np.float64]:
+    """How a sink's attraction falls with the route's cost (km-equivalents; inf: unreachable):
+    ``exp(-cost / scale)``, or where ``power`` Flee's ``(softening + cost) ** -exponent`` (its
+    ``calculateLinkWeight`` with ``softening`` and ``distance_power``). The arguments broadcast
+    (one value per run in a batch)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        flee = np.power(np.add(softening, cost), np.negative(exponent))
+        out: NDArray[np.float64] = np.where(power, flee, np.exp(-cost / scale))
+    return out
 
 
 @dataclass(frozen=True)
@@ -199,7 +229,13 @@ class Engine:
         )
         attract = size * room * state.place_open[sinks]
         with np.errstate(over="ignore", invalid="ignore"):
-            weight = attract[None, :] * np.exp(-routing.gen_dist / p.distance_scale_km)
+            weight = attract[None, :] * distance_weight(
+                routing.gen_dist,
+                p.distance_decay == "power",
+                p.distance_scale_km,
+                p.distance_power,
+                p.distance_softening_km,
+            )
             weight *= routing.pass_prob**p.interception_aversion
             weight *= routing.alive_prob**p.death_aversion
         weight[~np.isfinite(weight)] = 0.0

@@ -24,7 +24,10 @@ DEFAULT_DECAY = (1.0, 1.0, 1.0, 0.5, 0.1)
 DEFAULT_DECAY_INTERVAL = 30
 
 # Parameters chosen once for every Flee-format case (see docs/models.md); never tuned per case.
-FLEE_PARAMS = Params()
+# Attraction falls with route distance as in Flee's link weighting, (softening + km) ** -power,
+# with the values of the suite's shared simsetting.yml (softening 50 km, distance_power 0.75),
+# fixed here: a case's own settings do not change them.
+FLEE_PARAMS = Params(distance_decay="power", distance_power=0.75, distance_softening_km=50.0)
 
 
 @dataclass(frozen=True)
