@@ -28,6 +28,7 @@ from migdip.flows.engine import (
     _binomial,
     _multinomial,
     distance_weight,
+    within_room,
 )
 from migdip.flows.levers import DayState
 from migdip.flows.routing import Routing
@@ -201,6 +202,18 @@ class BatchEngine(Engine):
         )
         return prob
 
+    def _batch_room_left(
+        self, state: DayState, stock: NDArray[np.float64], pipes: _Pipes
+    ) -> NDArray[np.float64]:
+        """(R, n_sinks) people each sink can still take in each run (inf: no capacity)."""
+        sinks = self.run.network.sinks
+        cap = state.capacity[sinks][None, :] * self.cap_scaling[:, None]
+        occupied = stock[:, sinks] + pipes.towards()[:, sinks]
+        left: NDArray[np.float64] = np.where(
+            np.isfinite(cap), np.maximum(cap - occupied, 0.0), np.inf
+        )
+        return left
+
     def _move_all(
         self,
         day: int,
@@ -256,6 +269,7 @@ class BatchEngine(Engine):
                 self._move_all(day, src, dst, people, stock, pipes)
             movers = _binomial_sparse(rng, stock, np.where(redirected[None, :], 0.0, self.moves))
             prob = self._batch_choice(state, routing, stock, pipes)
+            prob = within_room(movers, prob, self._batch_room_left(state, stock, pipes))
             flows = _multinomial_sparse(
                 rng, movers.reshape(-1), prob.reshape(runs * n, -1)
             ).reshape(prob.shape)

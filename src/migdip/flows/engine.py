@@ -85,6 +85,41 @@ def distance_weight(
     return out
 
 
+def within_room(
+    movers: NDArray[np.float64],
+    prob: NDArray[np.float64],
+    left: NDArray[np.float64],
+    passes: int = 8,
+) -> NDArray[np.float64]:
+    """``prob`` (..., places, sinks) adjusted so that the day's expected departures for each
+    sink, ``movers`` (..., places) times it, fit in the room it has left (..., sinks; inf where
+    there is no capacity): the share bound for a sink the day's movers fill is sent on to the
+    sinks with room, in proportion to their attraction, a few passes; whoever finds no room
+    stays where they are. Without it, a crowd setting out on one day (a route reopening) would
+    all see a camp as empty."""
+    flows = movers[..., None] * prob
+    full = np.zeros(left.shape, dtype=bool)
+    for step in range(passes + 1):
+        inflow = flows.sum(axis=-2)
+        over = inflow > left * (1 + 1e-12)
+        if not over.any():
+            break
+        keep = np.where(over, left / np.maximum(inflow, 1e-300), 1.0)[..., None, :]
+        excess = (flows * (1.0 - keep)).sum(axis=-1)
+        flows = flows * keep
+        full |= over
+        if step == passes:
+            break  # whoever is still without room stays
+        open_prob = np.where(full[..., None, :], 0.0, prob)
+        total = open_prob.sum(axis=-1, keepdims=True)
+        share = np.divide(open_prob, total, out=np.zeros_like(open_prob), where=total > 0)
+        flows = flows + excess[..., None] * share
+    out: NDArray[np.float64] = np.divide(
+        flows, movers[..., None], out=np.array(prob, dtype=np.float64), where=movers[..., None] > 0
+    )
+    return out
+
+
 @dataclass(frozen=True)
 class Run:
     """What the engine is asked to simulate."""
@@ -246,6 +281,19 @@ class Engine:
         )
         return prob
 
+    def _room_left(
+        self, state: DayState, stock: NDArray[np.float64], pipe: _Pipeline
+    ) -> NDArray[np.float64]:
+        """(n_sinks,) people each sink can still take: capacity x scaling less those there or
+        on the way; inf without a capacity."""
+        sinks = self.run.network.sinks
+        cap = state.capacity[sinks] * self.params.capacity_scaling
+        occupied = stock[sinks] + pipe.towards()[sinks]
+        left: NDArray[np.float64] = np.where(
+            np.isfinite(cap), np.maximum(cap - occupied, 0.0), np.inf
+        )
+        return left
+
     def _send(
         self,
         day: int,
@@ -288,6 +336,7 @@ class Engine:
             self._quotas(day, state, stock, pipe)
             movers = _binomial(self.rng, stock, np.where(redirected, 0.0, self.move))
             prob = self._choice(state, routing, stock, pipe)
+            prob = within_room(movers, prob, self._room_left(state, stock, pipe))
             flows = _multinomial(self.rng, movers, prob)
             going = flows.sum(axis=1)
             passed = _binomial(self.rng, flows, routing.pass_prob)
