@@ -97,6 +97,9 @@ def within_room(
     sinks with room, in proportion to their attraction, a few passes; whoever finds no room
     stays where they are. Without it, a crowd setting out on one day (a route reopening) would
     all see a camp as empty."""
+    inflow = (movers[..., None, :] @ prob)[..., 0, :]
+    if not (inflow > left * (1 + 1e-12)).any():
+        return prob  # the usual day: room enough everywhere
     flows = movers[..., None] * prob
     full = np.zeros(left.shape, dtype=bool)
     for step in range(passes + 1):
