@@ -230,6 +230,8 @@ class Engine:
         self._state_key: tuple[bool, ...] | None = None
         self._state: DayState | None = None
         self._km_cache: dict[tuple[int, int], float] = {}
+        self._route_for: Routing | None = None
+        self._route_w = np.zeros(0)
 
     def _day_state(self, day: int) -> DayState:
         key = tuple(lever.active(day) for lever in self.run.levers)
@@ -266,23 +268,34 @@ class Engine:
             1.0,
         )
         attract = size * room * state.place_open[sinks]
-        with np.errstate(over="ignore", invalid="ignore"):
-            weight = attract[None, :] * distance_weight(
-                routing.gen_dist,
-                p.distance_decay == "power",
-                p.distance_scale_km,
-                p.distance_power,
-                p.distance_softening_km,
-            )
-            weight *= routing.pass_prob**p.interception_aversion
-            weight *= routing.alive_prob**p.death_aversion
+        weight = attract[None, :] * self._route_weight_of(routing)
         weight[~np.isfinite(weight)] = 0.0
-        weight[sinks, np.arange(len(sinks))] = 0.0  # nobody "moves" to where they are
         total = weight.sum(axis=1, keepdims=True)
         prob: NDArray[np.float64] = np.divide(
             weight, total, out=np.zeros_like(weight), where=total > 0
         )
         return prob
+
+    def _route_weight_of(self, routing: Routing) -> NDArray[np.float64]:
+        """(n, n_sinks) distance decay and risk aversion: fixed while the routes are, so
+        computed once per routing (the routing object is held, so identity is safe)."""
+        if self._route_for is not routing:
+            p = self.params
+            with np.errstate(over="ignore", invalid="ignore"):
+                w = distance_weight(
+                    routing.gen_dist,
+                    p.distance_decay == "power",
+                    p.distance_scale_km,
+                    p.distance_power,
+                    p.distance_softening_km,
+                )
+                w *= routing.pass_prob**p.interception_aversion
+                w *= routing.alive_prob**p.death_aversion
+            w[~np.isfinite(w)] = 0.0
+            sinks = self.run.network.sinks
+            w[sinks, np.arange(len(sinks))] = 0.0  # nobody "moves" to where they are
+            self._route_w, self._route_for = w, routing
+        return self._route_w
 
     def _room_left(
         self, state: DayState, stock: NDArray[np.float64], pipe: _Pipeline
