@@ -21,7 +21,7 @@ from migdip.flows.engine.core import simulate
 from migdip.flows.engine.ensemble import EnsembleSpec, run_ensemble
 from migdip.flows.engine.runner import _Summary
 from migdip.flows.engine.synthetic import synthetic_network, synthetic_run
-from migdip.flows.flee.model import build, run_case
+from migdip.flows.flee.model import FLEE_PARAMS, build, run_case
 from migdip.flows.flee.reader import read_case
 from migdip.flows.flee.report import suite
 from migdip.flows.flee.scoring import score
@@ -100,17 +100,17 @@ def main() -> None:
     case = read_case(cases / "mali2012", cases / "simsetting.yml")
     fr = build(case)
     summary = _Summary(tuple(int(i) for i in fr.camp_index))
-    spec = EnsembleSpec(args.runs, 0, {"distance_scale_km": (150.0, 500.0)})
+    spec = EnsembleSpec(args.runs, 0, {"distance_power": (0.5, 1.0)})
     backends = ["local"]
     if not args.no_ray and importlib.util.find_spec("ray") is not None:
         backends.append("ray")
     for backend in backends:
         start = time.perf_counter()
-        values = run_ensemble(fr.run, summary, spec, backend=backend, workers=2)
+        values = run_ensemble(fr.run, summary, spec, FLEE_PARAMS, backend=backend, workers=2)
         seconds = time.perf_counter() - start
         finals = values[:, -1, :].sum(axis=1)
         print(
-            f"ensemble of {args.runs} mali2012 runs (seeds and distance scale 150-500 km), "
+            f"ensemble of {args.runs} mali2012 runs (seeds and distance power 0.5-1), "
             f"backend {backend}, 2 workers: {seconds:.2f} s (target < 3 s); people in camps "
             f"on the last day: 5-95% {np.quantile(finals, 0.05):,.0f}-"
             f"{np.quantile(finals, 0.95):,.0f}; peak memory {peak_mb():.0f} MB (this process)"

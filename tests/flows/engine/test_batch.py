@@ -21,7 +21,11 @@ def _run(levers: tuple[Lever, ...] = ()):  # type: ignore[no-untyped-def]
 
 def test_one_run_of_a_batch_is_the_engine_run() -> None:
     run = _run()
-    for params in (Params(), Params(speed_km_per_day=120.0, distance_scale_km=400.0)):
+    for params in (
+        Params(),
+        Params(speed_km_per_day=120.0, distance_scale_km=400.0),
+        Params(distance_decay="power", distance_power=0.6, distance_softening_km=20.0),
+    ):
         alone = simulate(run, params)
         batched = simulate_batch(run, [Params(), params]).member(1)
         assert np.allclose(batched.stock, alone.stock, rtol=1e-12, atol=1e-9)

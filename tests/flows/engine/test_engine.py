@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from migdip.errors import InputError
-from migdip.flows.engine.core import Params, Run, simulate
+from migdip.flows.engine.core import Params, Run, distance_weight, simulate, within_room
 from migdip.flows.engine.levers import Lever
 from migdip.flows.engine.network import Link, Network, Place
 from migdip.flows.engine.synthetic import synthetic_network, synthetic_run
@@ -153,3 +153,75 @@ def test_params_change_the_outcome() -> None:
     far = simulate(toy(), Params(distance_scale_km=5000))
     d = toy().network.node("D")
     assert near.stock[-1, d] < far.stock[-1, d]
+
+
+def test_distance_weight_forms() -> None:
+    cost = np.array([0.0, 100.0, np.inf])
+    flee = distance_weight(cost, True, 250.0, 0.75, 50.0)
+    assert np.allclose(flee, [50.0**-0.75, 150.0**-0.75, 0.0])
+    expo = distance_weight(cost, False, 250.0, 0.75, 50.0)
+    assert np.allclose(expo, [1.0, np.exp(-0.4), 0.0])
+    # Flee's power law keeps far sinks in play: 10 times the distance, far less than e^-3.6
+    far = distance_weight(np.array([100.0, 1000.0]), True, 250.0, 0.75, 50.0)
+    assert far[1] / far[0] == pytest.approx((150.0 / 1050.0) ** 0.75)
+    assert far[1] / far[0] > 5 * np.exp(-900.0 / 250.0)
+
+
+def test_power_decay_splits_people_by_flee_weights() -> None:
+    net = Network(
+        (
+            Place("A", "conflict_zone", "X", 1000),
+            Place("C", "camp", "Y", capacity=1e6),
+            Place("D", "camp", "Z", capacity=1e6),
+        ),
+        (Link("A", "C", 100), Link("A", "D", 1000)),
+    )
+    spawn = np.zeros((10, 3))
+    spawn[0, 0] = 100.0
+    run = Run(net, 10, spawn, np.zeros(3))
+    out = simulate(run, Params(distance_decay="power", distance_power=1.0))
+    near, far = 1.0 / 150.0, 1.0 / 1050.0
+    assert out.stock[-1, 1] == pytest.approx(100.0 * near / (near + far))
+    assert out.stock[-1, 2] == pytest.approx(100.0 * far / (near + far))
+
+
+def test_unknown_distance_decay_is_refused() -> None:
+    with pytest.raises(InputError, match="distance_decay 'linear'; accepted: exponential, power"):
+        Params(distance_decay="linear")
+
+
+def test_within_room_sends_the_overflow_on_and_keeps_the_rest_home() -> None:
+    movers = np.array([1000.0, 0.0])
+    prob = np.array([[0.9, 0.1], [0.5, 0.5]])
+    flows = movers[:, None] * within_room(movers, prob, np.array([100.0, np.inf]))
+    assert np.allclose(flows[0], [100.0, 900.0])
+    assert np.allclose(flows[1], 0.0)
+    flows = movers[:, None] * within_room(movers, prob, np.array([100.0, 200.0]))
+    assert np.allclose(flows[0], [100.0, 200.0])  # 700 find no room and stay
+    room = np.array([1e9, 1e9])
+    assert np.allclose(within_room(movers, prob, room), prob)  # room enough: unchanged
+    batch = within_room(
+        np.stack([movers, movers]), np.stack([prob, prob]), np.array([[100.0, np.inf], room])
+    )
+    assert np.allclose(batch[0, 0] * 1000, [100.0, 900.0]) and np.allclose(batch[1], prob)
+
+
+def test_a_crowd_released_at_once_does_not_overfill_a_camp() -> None:
+    net = Network(
+        (
+            Place("A", "conflict_zone", "X", 1000),
+            Place("C", "camp", "Y", capacity=300.0),
+            Place("D", "camp", "Z", capacity=400.0),
+        ),
+        (Link("A", "C", 50), Link("A", "D", 300)),
+    )
+    spawn = np.zeros((20, 3))
+    spawn[:5, 0] = 400.0
+    closed = (Lever("close_link", 0, 10, a="A", b="C"), Lever("close_link", 0, 10, a="A", b="D"))
+    run = Run(net, 20, spawn, np.zeros(3), closed)
+    out = simulate(run, Params())
+    assert out.stock[-1, 1] == pytest.approx(300.0) and out.stock[-1, 2] == pytest.approx(400.0)
+    assert out.stock[-1, 0] == pytest.approx(1300.0)  # no room anywhere: they stay
+    drawn = simulate(run, Params(), seed=4)
+    assert drawn.stock[-1, 1] <= 300 + 60 and drawn.stock[-1, 2] <= 400 + 60
+    assert drawn.stock[-1].sum() == 2000

@@ -202,6 +202,19 @@ def test_locations_without_a_conflicts_column_are_never_in_conflict(broken: Path
     assert not np.delete(case.conflicts, kidal, axis=1).any()
 
 
+def test_conflict_values_are_read_as_intensities(broken: Path) -> None:
+    path = broken / "input_csv" / "conflicts.csv"
+    rows = [line.split(",") for line in path.read_text().splitlines()]
+    rows[1][1] = "0.25"  # Kidal on day 0
+    rows[2][1] = "1e-7"  # Kidal on day 1: below Flee's threshold, no conflict
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    case = read_case(broken)
+    kidal = case.location_index()["Kidal"]
+    assert case.intensity[0, kidal] == 0.25 and case.conflicts[0, kidal]
+    assert case.intensity[1, kidal] == 0 and not case.conflicts[1, kidal]
+    assert np.array_equal(case.conflicts, case.intensity > 0)
+
+
 # --- broken cases: pinned messages ------------------------------------------------------------
 
 

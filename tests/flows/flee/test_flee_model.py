@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from migdip.cli import app
-from migdip.flows.flee.model import build, run_case, spawn_weights
+from migdip.flows.flee.model import build, flee_kind, run_case, spawn_weights
 from migdip.flows.flee.reader import read_case
 from migdip.flows.flee.scoring import read_out_csv, score
 from migdip.paths import data_dir
@@ -41,6 +41,43 @@ def test_spawn_follows_the_registered_total() -> None:
     shares = spawn_weights(case, np.ones(len(case.locations)))
     assert np.all(shares[case.conflicts.any(axis=1)].sum(axis=1).round(9) == 1)
     assert np.all(shares[~case.conflicts] == 0)
+
+
+def test_spawn_shares_follow_conflict_intensity() -> None:
+    case = read_case(CASES / "mali2012", SETTINGS)
+    day = int(np.flatnonzero(case.conflicts.sum(axis=1) >= 2)[0])
+    a, b = np.flatnonzero(case.conflicts[day])[:2]
+    intensity = np.array(case.intensity)
+    intensity[day, a] = 3.0 * intensity[day, b]  # Flee: weight = population * intensity * decay
+    object.__setattr__(case, "intensity", intensity)
+    shares = spawn_weights(case, np.ones(len(case.locations)))
+    assert shares[day, a] == pytest.approx(3.0 * shares[day, b])
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("camp", "camp"),
+        ("Camp", "camp"),
+        ("idpcamp", "camp"),
+        ("town", "town"),
+        ("flood_zone", "flood_zone"),
+    ],
+)
+def test_every_type_containing_camp_is_a_camp(kind: str, expected: str) -> None:
+    assert flee_kind(kind) == expected
+
+
+def test_a_capitalised_camp_type_receives_people(tmp_path: Path) -> None:
+    import shutil
+
+    folder = Path(shutil.copytree(CASES / "mali2012", tmp_path / "mali2012"))
+    path = folder / "input_csv" / "locations.csv"
+    path.write_text(path.read_text().replace(",camp,", ",Camp,"))
+    case = read_case(folder, SETTINGS)
+    sim, _, _ = run_case(case)
+    assert np.allclose(sim, run_case(read_case(CASES / "mali2012", SETTINGS))[0])
+    assert (sim[-1] > sim[0]).any()
 
 
 def test_closures_become_levers() -> None:

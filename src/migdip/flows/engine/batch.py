@@ -20,7 +20,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from migdip.errors import InputError
-from migdip.flows.engine.core import Engine, Params, Result, Run, _binomial, _multinomial
+from migdip.flows.engine.core import (
+    Engine,
+    Params,
+    Result,
+    Run,
+    _binomial,
+    _multinomial,
+    distance_weight,
+    within_room,
+)
 from migdip.flows.engine.levers import DayState
 from migdip.flows.engine.routing import Routing
 
@@ -126,6 +135,9 @@ class BatchEngine(Engine):
 
         self.speed = column("speed_km_per_day")
         self.scale = column("distance_scale_km")
+        self.power = np.array([p.distance_decay == "power" for p in self.batch])
+        self.exponent = column("distance_power")
+        self.softening = column("distance_softening_km")
         self.cap_power = column("capacity_power")
         self.cap_scaling = column("capacity_scaling")
         self.i_aversion = column("interception_aversion")
@@ -144,7 +156,13 @@ class BatchEngine(Engine):
         computed once per routing (the routing object is held, so identity is safe)."""
         if self._weight_for is not routing:
             with np.errstate(over="ignore", invalid="ignore"):
-                w = np.exp(-routing.gen_dist[None] / self.scale[:, None, None])
+                w = distance_weight(
+                    routing.gen_dist[None],
+                    self.power[:, None, None],
+                    self.scale[:, None, None],
+                    self.exponent[:, None, None],
+                    self.softening[:, None, None],
+                )
                 w *= routing.pass_prob[None] ** self.i_aversion[:, None, None]
                 w *= routing.alive_prob[None] ** self.d_aversion[:, None, None]
             w[~np.isfinite(w)] = 0.0
@@ -183,6 +201,18 @@ class BatchEngine(Engine):
             weight, total, out=np.zeros_like(weight), where=total > 0
         )
         return prob
+
+    def _batch_room_left(
+        self, state: DayState, stock: NDArray[np.float64], pipes: _Pipes
+    ) -> NDArray[np.float64]:
+        """(R, n_sinks) people each sink can still take in each run (inf: no capacity)."""
+        sinks = self.run.network.sinks
+        cap = state.capacity[sinks][None, :] * self.cap_scaling[:, None]
+        occupied = stock[:, sinks] + pipes.towards()[:, sinks]
+        left: NDArray[np.float64] = np.where(
+            np.isfinite(cap), np.maximum(cap - occupied, 0.0), np.inf
+        )
+        return left
 
     def _move_all(
         self,
@@ -239,6 +269,7 @@ class BatchEngine(Engine):
                 self._move_all(day, src, dst, people, stock, pipes)
             movers = _binomial_sparse(rng, stock, np.where(redirected[None, :], 0.0, self.moves))
             prob = self._batch_choice(state, routing, stock, pipes)
+            prob = within_room(movers, prob, self._batch_room_left(state, stock, pipes))
             flows = _multinomial_sparse(
                 rng, movers.reshape(-1), prob.reshape(runs * n, -1)
             ).reshape(prob.shape)

@@ -38,12 +38,19 @@ DEFAULT_MOVE_CHANCE = {
 }
 
 
+DECAYS = ("exponential", "power")
+
+
 @dataclass(frozen=True)
 class Params:
     """Behavioural parameters, set once and documented in docs/models.md."""
 
     speed_km_per_day: float = 200.0
-    distance_scale_km: float = 250.0
+    distance_scale_km: float = 250.0  # exponential decay: exp(-route cost / scale)
+    # "exponential", or "power": Flee's link weighting, (softening + route cost) ** -power
+    distance_decay: str = "exponential"
+    distance_power: float = 0.75
+    distance_softening_km: float = 50.0
     capacity_power: float = 1.0
     capacity_scaling: float = 1.0
     move_chance: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_MOVE_CHANCE))
@@ -51,8 +58,69 @@ class Params:
     interception_aversion: float = 1.0  # weight *= P(not intercepted) ** this
     death_aversion: float = 1.0  # weight *= P(survive) ** this
 
+    def __post_init__(self) -> None:
+        if self.distance_decay not in DECAYS:
+            raise InputError(
+                f"distance_decay {self.distance_decay!r}; accepted: {', '.join(DECAYS)}"
+            )
+
     def move_chances(self, kinds: NDArray[np.str_]) -> NDArray[np.float64]:
         return np.array([self.move_chance.get(str(k), self.default_move_chance) for k in kinds])
+
+
+def distance_weight(
+    cost: NDArray[np.float64],
+    power: NDArray[np.bool_] | bool,
+    scale: NDArray[np.float64] | float,
+    exponent: NDArray[np.float64] | float,
+    softening: NDArray[np.float64] | float,
+) -> NDArray[np.float64]:
+    """How a sink's attraction falls with the route's cost (km-equivalents; inf: unreachable):
+    ``exp(-cost / scale)``, or where ``power`` Flee's ``(softening + cost) ** -exponent`` (its
+    ``calculateLinkWeight`` with ``softening`` and ``distance_power``). The arguments broadcast
+    (one value per run in a batch)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        flee = np.power(np.add(softening, cost), np.negative(exponent))
+        out: NDArray[np.float64] = np.where(power, flee, np.exp(-cost / scale))
+    return out
+
+
+def within_room(
+    movers: NDArray[np.float64],
+    prob: NDArray[np.float64],
+    left: NDArray[np.float64],
+    passes: int = 8,
+) -> NDArray[np.float64]:
+    """``prob`` (..., places, sinks) adjusted so that the day's expected departures for each
+    sink, ``movers`` (..., places) times it, fit in the room it has left (..., sinks; inf where
+    there is no capacity): the share bound for a sink the day's movers fill is sent on to the
+    sinks with room, in proportion to their attraction, a few passes; whoever finds no room
+    stays where they are. Without it, a crowd setting out on one day (a route reopening) would
+    all see a camp as empty."""
+    inflow = (movers[..., None, :] @ prob)[..., 0, :]
+    if not (inflow > left * (1 + 1e-12)).any():
+        return prob  # the usual day: room enough everywhere
+    flows = movers[..., None] * prob
+    full = np.zeros(left.shape, dtype=bool)
+    for step in range(passes + 1):
+        inflow = flows.sum(axis=-2)
+        over = inflow > left * (1 + 1e-12)
+        if not over.any():
+            break
+        keep = np.where(over, left / np.maximum(inflow, 1e-300), 1.0)[..., None, :]
+        excess = (flows * (1.0 - keep)).sum(axis=-1)
+        flows = flows * keep
+        full |= over
+        if step == passes:
+            break  # whoever is still without room stays
+        open_prob = np.where(full[..., None, :], 0.0, prob)
+        total = open_prob.sum(axis=-1, keepdims=True)
+        share = np.divide(open_prob, total, out=np.zeros_like(open_prob), where=total > 0)
+        flows = flows + excess[..., None] * share
+    out: NDArray[np.float64] = np.divide(
+        flows, movers[..., None], out=np.array(prob, dtype=np.float64), where=movers[..., None] > 0
+    )
+    return out
 
 
 @dataclass(frozen=True)
@@ -162,6 +230,8 @@ class Engine:
         self._state_key: tuple[bool, ...] | None = None
         self._state: DayState | None = None
         self._km_cache: dict[tuple[int, int], float] = {}
+        self._route_for: Routing | None = None
+        self._route_w = np.zeros(0)
 
     def _day_state(self, day: int) -> DayState:
         key = tuple(lever.active(day) for lever in self.run.levers)
@@ -198,17 +268,47 @@ class Engine:
             1.0,
         )
         attract = size * room * state.place_open[sinks]
-        with np.errstate(over="ignore", invalid="ignore"):
-            weight = attract[None, :] * np.exp(-routing.gen_dist / p.distance_scale_km)
-            weight *= routing.pass_prob**p.interception_aversion
-            weight *= routing.alive_prob**p.death_aversion
+        weight = attract[None, :] * self._route_weight_of(routing)
         weight[~np.isfinite(weight)] = 0.0
-        weight[sinks, np.arange(len(sinks))] = 0.0  # nobody "moves" to where they are
         total = weight.sum(axis=1, keepdims=True)
         prob: NDArray[np.float64] = np.divide(
             weight, total, out=np.zeros_like(weight), where=total > 0
         )
         return prob
+
+    def _route_weight_of(self, routing: Routing) -> NDArray[np.float64]:
+        """(n, n_sinks) distance decay and risk aversion: fixed while the routes are, so
+        computed once per routing (the routing object is held, so identity is safe)."""
+        if self._route_for is not routing:
+            p = self.params
+            with np.errstate(over="ignore", invalid="ignore"):
+                w = distance_weight(
+                    routing.gen_dist,
+                    p.distance_decay == "power",
+                    p.distance_scale_km,
+                    p.distance_power,
+                    p.distance_softening_km,
+                )
+                w *= routing.pass_prob**p.interception_aversion
+                w *= routing.alive_prob**p.death_aversion
+            w[~np.isfinite(w)] = 0.0
+            sinks = self.run.network.sinks
+            w[sinks, np.arange(len(sinks))] = 0.0  # nobody "moves" to where they are
+            self._route_w, self._route_for = w, routing
+        return self._route_w
+
+    def _room_left(
+        self, state: DayState, stock: NDArray[np.float64], pipe: _Pipeline
+    ) -> NDArray[np.float64]:
+        """(n_sinks,) people each sink can still take: capacity x scaling less those there or
+        on the way; inf without a capacity."""
+        sinks = self.run.network.sinks
+        cap = state.capacity[sinks] * self.params.capacity_scaling
+        occupied = stock[sinks] + pipe.towards()[sinks]
+        left: NDArray[np.float64] = np.where(
+            np.isfinite(cap), np.maximum(cap - occupied, 0.0), np.inf
+        )
+        return left
 
     def _send(
         self,
@@ -252,6 +352,7 @@ class Engine:
             self._quotas(day, state, stock, pipe)
             movers = _binomial(self.rng, stock, np.where(redirected, 0.0, self.move))
             prob = self._choice(state, routing, stock, pipe)
+            prob = within_room(movers, prob, self._room_left(state, stock, pipe))
             flows = _multinomial(self.rng, movers, prob)
             going = flows.sum(axis=1)
             passed = _binomial(self.rng, flows, routing.pass_prob)

@@ -40,7 +40,7 @@ class EnsembleSpec:
         if self.runs < 1:
             raise InputError(f"ensemble runs {self.runs}; accepted: 1 or more")
         for name, (low, high) in self.ranges.items():
-            if not hasattr(base, name) or isinstance(getattr(base, name), dict):
+            if not isinstance(getattr(base, name, None), float):
                 numeric = [k for k, v in Params().__dict__.items() if isinstance(v, float)]
                 raise InputError(
                     f"ensemble parameter {name!r} is not a numeric parameter; accepted: "

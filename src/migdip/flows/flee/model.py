@@ -20,12 +20,14 @@ from migdip.flows.engine.levers import Lever
 from migdip.flows.engine.network import Link, Network, Place
 from migdip.flows.flee.reader import Closure, FleeCase
 
-FLEE_KIND = {"camp": "camp", "idpcamp": "camp"}
 DEFAULT_DECAY = (1.0, 1.0, 1.0, 0.5, 0.1)
 DEFAULT_DECAY_INTERVAL = 30
 
 # Parameters chosen once for every Flee-format case (see docs/models.md); never tuned per case.
-FLEE_PARAMS = Params()
+# Attraction falls with route distance as in Flee's link weighting, (softening + km) ** -power,
+# with the values of the suite's shared simsetting.yml (softening 50 km, distance_power 0.75),
+# fixed here: a case's own settings do not change them.
+FLEE_PARAMS = Params(distance_decay="power", distance_power=0.75, distance_softening_km=50.0)
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,16 @@ class FleeRun:
     camp_index: NDArray[np.int64]  # engine place index of each scored camp, in case.camps order
 
 
+def flee_kind(location_type: str) -> str:
+    """The engine's kind for a Flee location type: Flee's ``Location`` makes every type that
+    contains ``camp`` in any case (``camp``, ``Camp``, ``idpcamp``) a camp; others are kept."""
+    return "camp" if "camp" in location_type.lower() else location_type
+
+
 def _network(case: FleeCase) -> Network:
     places = []
     for loc in case.locations:
-        kind = FLEE_KIND.get(loc.kind, loc.kind)
+        kind = flee_kind(loc.kind)
         capacity = float(loc.population) if kind == "camp" and loc.population else float("inf")
         population = float(loc.population or 0) if kind != "camp" else 0.0
         places.append(Place(loc.name, kind, loc.country, population, capacity))
@@ -96,7 +104,7 @@ def spawn_weights(case: FleeCase, population: NDArray[np.float64]) -> NDArray[np
     started = np.where(conflict.any(axis=0), conflict.argmax(axis=0), case.length)
     days = np.arange(case.length)[:, None]
     age = np.clip((days - started[None, :]) // max(interval, 1), 0, len(decay) - 1)
-    weights = conflict * population[None, :] * decay[age]
+    weights = case.intensity * population[None, :] * decay[age]
     total = weights.sum(axis=1, keepdims=True)
     out: NDArray[np.float64] = np.divide(
         weights, total, out=np.zeros_like(weights), where=total > 0

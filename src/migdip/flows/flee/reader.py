@@ -21,6 +21,8 @@ Days and dates (worked out from Flee's own output, ``flee_reference_out.csv``):
 - ``conflicts.csv`` has one row a day (row ``k`` is day ``k``) and one column a location; a cell
   above 1e-6 (Flee's threshold) means conflict. Locations without a column are never in conflict;
   if the file has fewer rows than the simulation has days, its last row holds for the rest.
+  The cell's value is the conflict's intensity (``FleeCase.intensity``): Flee weights a zone's
+  share of each day's new displacement by it (``spawning.refresh_spawn_weights``).
 
 Quirks of published case folders that Flee's own loaders accept (read from Flee's
 ``InputGeography`` and ``DataTable``) are read as Flee reads them and each is listed in
@@ -132,6 +134,7 @@ class FleeCase:
     routes: tuple[Route, ...]
     closures: tuple[Closure, ...]
     conflicts: BoolArray  # (length, len(locations)), in `locations` order
+    intensity: FloatArray  # (length, len(locations)): the conflict's value, 0 where none
     corrections: tuple[tuple[str, dt.date], ...]
     camps: tuple[str, ...]  # scored camps, data_layout.csv order
     total: FloatArray  # (length,): the interpolated `total` series
@@ -473,7 +476,7 @@ def _conflict_columns(header: _Row, names: Sequence[str], quirks: _Quirks) -> di
     return columns
 
 
-def _conflict_row(row: _Row, day: int, header: _Row, columns: dict[int, int]) -> list[int]:
+def _conflict_row(row: _Row, day: int, header: _Row, columns: dict[int, int]) -> dict[int, float]:
     if _int(row, 0, header.cells[0] or "day") != day:
         raise row.bad(header.cells[0] or "day", row.cells[0], f"day {day} (one row a day from 0)")
     extra = [c for c in row.cells[len(header.cells) :] if c]
@@ -482,25 +485,25 @@ def _conflict_row(row: _Row, day: int, header: _Row, columns: dict[int, int]) ->
             f"{row.path}, line {row.line}: {len(row.cells)} columns, but the header names "
             f"{len(header.cells)}"
         )
-    return [
-        i for col, i in columns.items() if _float(row, col, header.cells[col]) > CONFLICT_THRESHOLD
-    ]
+    values = {i: _float(row, col, header.cells[col]) for col, i in columns.items()}
+    return {i: v for i, v in values.items() if v > CONFLICT_THRESHOLD}
 
 
-def _read_conflicts(path: Path, names: Sequence[str], length: int, quirks: _Quirks) -> BoolArray:
+def _read_conflicts(path: Path, names: Sequence[str], length: int, quirks: _Quirks) -> FloatArray:
+    """(length, locations): each day's conflict intensity, 0 where there is none."""
     rows = _rows(path)
-    conflicts = np.zeros((length, len(names)), dtype=np.bool_)
+    intensity = np.zeros((length, len(names)), dtype=np.float64)
     if not rows:
-        return conflicts
+        return intensity
     header, body = rows[0], rows[1:]
     columns = _conflict_columns(header, names, quirks)
     for day, row in enumerate(body):
         hot = _conflict_row(row, day, header, columns)
         if day < length:
-            conflicts[day, hot] = True
+            intensity[day, list(hot)] = list(hot.values())
     if 0 < len(body) < length:
-        conflicts[len(body) :] = conflicts[len(body) - 1]
-    return conflicts
+        intensity[len(body) :] = intensity[len(body) - 1]
+    return intensity
 
 
 # --- source_data ------------------------------------------------------------------------------
@@ -745,7 +748,7 @@ def read_case(path: Path, settings_path: Path | None = None, strict: bool = Fals
     names = [loc.name for loc in locations]
     routes = _read_routes(inputs / "routes.csv", names, quirks)
     closures = _read_closures(inputs / "closures.csv", locations, routes, quirks)
-    conflicts = _read_conflicts(inputs / "conflicts.csv", names, length, quirks)
+    intensity = _read_conflicts(inputs / "conflicts.csv", names, length, quirks)
     total, camps = _read_layout(path / "source_data" / "data_layout.csv", names, quirks)
     corrections = _read_corrections(
         inputs / "registration_corrections.csv", names, camps, start, quirks
@@ -761,7 +764,8 @@ def read_case(path: Path, settings_path: Path | None = None, strict: bool = Fals
         locations=locations,
         routes=routes,
         closures=closures,
-        conflicts=_frozen(conflicts),
+        conflicts=_frozen(intensity > 0),
+        intensity=_frozen(intensity),
         corrections=corrections,
         camps=tuple(c.name for c in camps),
         total=_frozen(_on_days(total, start, length)),
