@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from migdip.cli.common import JsonOpt, RecordsOpt, WarehouseOpt, console, emit_json, handle_errors
-from migdip.meta import result_meta
 
 
 @handle_errors
@@ -57,8 +56,8 @@ def serve_cmd(
         "docs": f"http://{shown}:{port}/api/docs",
         "token": settings.token,
     }
-    if as_json:  # what it serves now; every response's meta names the versions it read
-        emit_json(info, result_meta() | {"data_versions": state.data_versions()})
+    if as_json:
+        emit_json(info)
     else:
         console.print(f"Dashboard: [bold]{info['dashboard']}[/]")
         console.print(f"API: {info['api']} (documentation: {info['docs']})")
