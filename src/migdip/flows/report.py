@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from migdip.data.folders import render_folder_versions
 from migdip.flows.engine import Params
 from migdip.flows.flee_format import read_case
 from migdip.flows.flee_model import FLEE_PARAMS, run_case
@@ -222,7 +223,7 @@ def render() -> str:
     for r in results:
         cells = " | ".join(f"{v[r.case]:.3f}" for v in variants)
         lines.append(f"| {r.case} | {r.error_rescaled:.3f} | {cells} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n\n" + render_folder_versions(folder)  # kept last
 
 
 if __name__ == "__main__":
