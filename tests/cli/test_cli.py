@@ -160,3 +160,25 @@ def _leaf_commands(group: object, prefix: str = "") -> dict[str, object]:
         else:
             out[f"{prefix}{name}"] = cmd
     return out
+
+
+def test_atlas_outputs_name_the_build_they_read(warehouse: str, records_copy: Path) -> None:
+    built = run_json("atlas", "build", "--warehouse", warehouse)
+    assert isinstance(built, dict)
+    for args in (
+        ("atlas", "search", "readmission"),
+        ("atlas", "show", "eu-tur-2016-statement"),
+        ("atlas", "stats"),
+        ("atlas", "network"),
+    ):
+        out = run_json(*args, "--warehouse", warehouse)
+        assert isinstance(out, dict), args
+        meta = out["meta"]
+        assert meta["data_versions"] == [] and meta["migdip_version"], args  # no dataset read
+        assert meta["atlas"]["fingerprint"] == built["fingerprint"], args
+        assert meta["atlas"]["records"] == built["records"], args
+    checked = run_json("atlas", "validate", "--records", str(records_copy))
+    assert isinstance(checked, dict)
+    assert checked["meta"]["atlas"]["records_dir"] == str(records_copy)
+    codebook = run_json("atlas", "codebook")
+    assert isinstance(codebook, dict) and codebook["meta"]["data_versions"] == []

@@ -114,3 +114,29 @@ def test_data_update_versions_and_use(tmp_path: Path, monkeypatch: pytest.Monkey
     assert isinstance(used, dict) and len(used["used"]) == 15 and used["data_versions"]
     bad = runner.invoke(app, ["data", "use", "--data-version", "wdi", "--warehouse", wh])
     assert bad.exit_code == 1 and "accepted: DATASET=VERSION" in bad.stderr
+
+
+def test_data_outputs_name_the_versions_in_use(warehouse: str) -> None:
+    versions = run_json("data", "versions", "--warehouse", warehouse)
+    assert isinstance(versions, list)
+    in_use = {v["dataset"]: v["version"] for v in versions if v["in_use"]}
+    for args in (("dyad", "TUR", "EU", "--year", "2016"), ("country", "PHL")):
+        out = run_json(*args, "--warehouse", warehouse)
+        assert isinstance(out, dict), args
+        named = {v["dataset"]: v["version"] for v in out["meta"]["data_versions"]}
+        assert named == in_use, args
+    assert "atlas" in out["meta"]  # country reads the Atlas too
+    pinned = run_json(
+        "dyad",
+        "TUR",
+        "EU",
+        "--year",
+        "2016",
+        "--data-version",
+        f"wdi={in_use['wdi']}",
+        "--warehouse",
+        warehouse,
+    )
+    assert (
+        isinstance(pinned, dict) and pinned["meta"]["data_versions"] == out["meta"]["data_versions"]
+    )

@@ -63,6 +63,17 @@ def test_pins_round_trip_through_the_pinned_file(pins: dict[str, str]) -> None:
     assert pins_from(json.loads(dump_pinned(pins)), "pins") == pins
 
 
+@given(
+    st.dictionaries(st.sampled_from(sorted(DATASETS)), hexes.map(lambda h: h[:12])),
+    st.dictionaries(st.sampled_from(["total", "figures", "partners"]), st.integers()),
+)
+def test_any_result_is_a_pinned_file(pins: dict[str, str], body: dict[str, int]) -> None:
+    """A command's --json output, read back: the versions its meta names are the pins."""
+    versions = [{"dataset": d, "version": v, "release": None} for d, v in pins.items()]
+    result = body | {"meta": {"migdip_version": "0.1.0", "data_versions": versions}}
+    assert pins_from(json.loads(json.dumps(result)), "out.json") == pins
+
+
 def test_every_pinned_file_form_is_read(tmp_path: Path) -> None:
     meta = {"data": [], "meta": {"data_versions": [{"dataset": "wdi", "version": "abcdef123456"}]}}
     (tmp_path / "meta.json").write_text(json.dumps(meta))

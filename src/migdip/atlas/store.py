@@ -328,6 +328,23 @@ def is_current(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> bool
     return row is not None and row[0] == fingerprint(root) and row[1] == str(root)
 
 
+def latest_build(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """The Atlas build a warehouse holds: its records folder, fingerprint, size and time."""
+    row = con.execute(
+        "SELECT records_dir, fingerprint, n_records, built_at FROM atlas_builds "
+        "ORDER BY built_at DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    records_dir, digest, n, built_at = row
+    return {
+        "records_dir": records_dir,
+        "fingerprint": digest,
+        "records": n,
+        "built_at": built_at.isoformat(timespec="seconds"),
+    }
+
+
 def ensure_atlas(warehouse: Warehouse, root: Path | None = None) -> bool:
     """Build the Atlas if the warehouse has none or an outdated one; True when it built."""
     return warehouse.ensure(lambda c: is_current(c, root), lambda c: build_atlas(c, root))

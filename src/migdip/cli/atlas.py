@@ -22,6 +22,8 @@ from migdip.cli.common import (
     handle_errors,
     show_markdown,
 )
+from migdip.meta import result_meta
+from migdip.paths import records_dir
 
 app = typer.Typer(help="The Atlas of migration diplomacy: search, show, export, validate.")
 
@@ -125,7 +127,10 @@ def search_cmd(
         carried_out=carried_out,
     )
     if as_json:
-        emit_json({"total": result.total, "records": result.records, "facets": result.facets})
+        emit_json(
+            {"total": result.total, "records": result.records, "facets": result.facets},
+            result_meta(atlas.con, atlas=True),
+        )
         return
     _print_records(result.records, result.total, "Atlas records")
     for name in ("instrument", "region", "approach", "dataset"):
@@ -192,9 +197,10 @@ def show_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one record with its parties, terms, outcome and sources."""
-    doc = _atlas(warehouse, records).get(record_id)
+    atlas = _atlas(warehouse, records)
+    doc = atlas.get(record_id)
     if as_json:
-        emit_json(doc)
+        emit_json(doc, result_meta(atlas.con, atlas=True))
         return
     console.print(f"[bold]{doc['title']}[/] ({doc['id']})")
     console.print(
@@ -242,7 +248,8 @@ def export_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Export records (all, or those matching the facets) as CSV, JSON or Parquet."""
-    n = _atlas(warehouse, records).export(
+    atlas = _atlas(warehouse, records)
+    n = atlas.export(
         output,
         fmt,
         text=text,
@@ -259,7 +266,10 @@ def export_cmd(
         dataset=dataset,
     )
     if as_json:
-        emit_json({"written": str(output), "format": fmt, "records": n})
+        emit_json(
+            {"written": str(output), "format": fmt, "records": n},
+            result_meta(atlas.con, atlas=True),
+        )
     else:
         console.print(f"Wrote {n} records to {output} ({fmt}).")
 
@@ -277,7 +287,8 @@ def validate_cmd(records: RecordsOpt = None, as_json: JsonOpt = False) -> None:
                 "errors": [p.__dict__ for p in report.errors],
                 "warnings": [p.__dict__ for p in report.warnings],
                 "imports": [i.__dict__ for i in imports],
-            }
+            },
+            result_meta(records=records or records_dir()),
         )
     else:
         for problem in report.problems:
@@ -308,7 +319,7 @@ def build_cmd(
         "fingerprint": result.fingerprint,
     }
     if as_json:
-        emit_json(payload)
+        emit_json(payload, result_meta(atlas.con, atlas=True))
     else:
         console.print(
             f"Built the Atlas: {result.n_records} records ({result.n_curated} curated, "
@@ -322,9 +333,10 @@ def stats_cmd(
     warehouse: WarehouseOpt = None, records: RecordsOpt = None, as_json: JsonOpt = False
 ) -> None:
     """Counts by kind, instrument, region, approach, status, dataset and decade."""
-    s = _atlas(warehouse, records).stats()
+    atlas = _atlas(warehouse, records)
+    s = atlas.stats()
     if as_json:
-        emit_json(s)
+        emit_json(s, result_meta(atlas.con, atlas=True))
         return
     console.print(
         f"{s['records']} records: {s['curated']} curated, {s['imported']} imported; "
@@ -380,9 +392,10 @@ def coverage_cmd(
         from migdip.data.ingest import with_datasets
         from migdip.flows.impact.flowcheck import check_flows as run_checks
 
-        report = run_checks(with_datasets(atlas.warehouse))
+        con = with_datasets(atlas.warehouse)
+        report = run_checks(con)
         if as_json:
-            emit_json(report)
+            emit_json(report, result_meta(con, datasets=True, atlas=True))
             return
         table = Table(title="Sourced flow figures against the warehouse's series")
         for column in ("record", "series", "period", "recorded", "warehouse", "difference"):
@@ -425,7 +438,7 @@ def coverage_cmd(
         return
     cov = atlas.coverage()
     if as_json:
-        emit_json(cov)
+        emit_json(cov, result_meta(atlas.con, atlas=True))
         return
     regions = list(cov["regions"])
     table = Table(title=f"What the {cov['records']} curated records code")
@@ -505,7 +518,8 @@ def network_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Who deals with whom: actors and the records that link them (JSON or GraphML)."""
-    net = _atlas(warehouse, records).network(
+    atlas = _atlas(warehouse, records)
+    net = atlas.network(
         text=text,
         instrument=instrument,
         party=party,
@@ -518,7 +532,10 @@ def network_cmd(
     if output is not None:
         write_text(output, network_graphml(net))
     if as_json:
-        emit_json(net.as_dict() | ({"graphml": str(output)} if output else {}))
+        emit_json(
+            net.as_dict() | ({"graphml": str(output)} if output else {}),
+            result_meta(atlas.con, atlas=True),
+        )
         return
     console.print(f"{len(net.nodes)} actors, {len(net.edges)} links.")
     table = Table(title=f"Strongest links (top {top})")
@@ -542,7 +559,8 @@ def codebook_cmd(
 
     if as_json:
         emit_json(
-            {"fields": [f.__dict__ for f in fields()], "terms": [t.__dict__ for t in terms()]}
+            {"fields": [f.__dict__ for f in fields()], "terms": [t.__dict__ for t in terms()]},
+            result_meta(),  # the codebook shipped with migdip
         )
         return
     show_markdown(render_markdown(), output, "the codebook")

@@ -14,6 +14,7 @@ from migdip.data.codes import special_codes
 from migdip.data.ingest import ingest, list_datasets, with_datasets
 from migdip.data.store import VersionStore
 from migdip.data.versions import VERSION_CHARS, Origin, data_versions
+from migdip.meta import result_meta
 from migdip.warehouse import Warehouse
 
 app = typer.Typer(help="Datasets: provenance, ingest newer official files, code tables.")
@@ -83,8 +84,9 @@ def ingest_cmd(
             origin = Origin(sha256=digest, file=name, stored=stored)
             result = ingest(con, dataset, file, replace=replace, origin=origin)
         versions = data_versions(con)
+        meta = result_meta(con, datasets=True)
     if as_json:
-        emit_json(result.as_dict() | {"data_versions": versions})
+        emit_json(result.as_dict() | {"data_versions": versions}, meta)
     else:
         console.print(
             f"Ingested {result.id}: {result.rows:,} rows, {result.coverage}, from {result.file} "

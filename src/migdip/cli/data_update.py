@@ -11,9 +11,11 @@ from rich.table import Table
 
 from migdip.cli.common import JsonOpt, WarehouseOpt, console, emit_json, err_console, handle_errors
 from migdip.data.ingest import with_datasets
-from migdip.data.pins import load_pinned, parse_pin, use_versions
+from migdip.data.pinned import pins_of
+from migdip.data.pins import use_versions
 from migdip.data.update import UpdateReport, updatable, update
 from migdip.data.versions import data_versions, list_versions
+from migdip.meta import result_meta
 from migdip.warehouse import Warehouse
 
 
@@ -77,7 +79,7 @@ def register(app: typer.Typer) -> None:
 
                 report = update(wh, datasets or None, report=progress)
         if as_json:
-            emit_json(report.as_dict())
+            emit_json(report.as_dict(), result_meta() | {"data_versions": report.data_versions})
         else:
             _print_report(report)
         if report.failed:
@@ -128,18 +130,18 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Put pinned versions back in use, to reproduce a past result (each from its kept copy,
         checked again)."""
-        pins = load_pinned(pinned) if pinned is not None else {}
-        pins |= dict(parse_pin(p) for p in data_version or [])
+        pins = pins_of(data_version, pinned)
         if not pins:
             raise typer.BadParameter("give --data-version DATASET=VERSION or --pinned FILE")
         wh = Warehouse(warehouse)
         results = use_versions(wh, pins)
         con = wh.read()
         versions = data_versions(con)
+        meta = result_meta(con, datasets=True)
         if wh.shared:
             con.close()
         if as_json:
-            emit_json({"used": [r.as_dict() for r in results], "data_versions": versions})
+            emit_json({"used": [r.as_dict() for r in results], "data_versions": versions}, meta)
             return
         for r in results:
             console.print(f"{r.id}: version {r.checksum[:12]} in use ({r.rows:,} rows)")

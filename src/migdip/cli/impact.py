@@ -9,11 +9,22 @@ import typer
 from rich.table import Table
 
 from migdip.atlas import Atlas
-from migdip.cli.common import JsonOpt, RecordsOpt, WarehouseOpt, console, emit_json, handle_errors
+from migdip.cli.common import (
+    DataVersionOpt,
+    JsonOpt,
+    PinnedOpt,
+    RecordsOpt,
+    WarehouseOpt,
+    console,
+    emit_json,
+    handle_errors,
+    open_pinned,
+)
 from migdip.data.ingest import ensure_bundled
 from migdip.data.series import FRONTEX_ROUTE
+from migdip.errors import InputError
 from migdip.flows.impact.deals import evaluate, plot, public, write_back
-from migdip.warehouse import Warehouse
+from migdip.meta import result_meta
 
 
 def _pct(value: Any) -> str:
@@ -36,10 +47,17 @@ def impact_cmd(
     ] = False,
     warehouse: WarehouseOpt = None,
     records: RecordsOpt = None,
+    data_version: DataVersionOpt = None,
+    pinned: PinnedOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Estimate a deal's effect on Frontex detections, with intervals and diagnostics."""
-    wh = Warehouse(warehouse)
+    if write and (data_version or pinned):
+        raise InputError(
+            "--write with --data-version or --pinned: the committed estimates are computed from "
+            "the current data; accepted: --write alone, or the pins without --write"
+        )
+    wh = open_pinned(warehouse, data_version, pinned)
     ensure_bundled(wh)  # the Frontex and IOM series, on first use
     atlas = Atlas(warehouse=wh, records=records)
     result = evaluate(atlas.con, record_id, pre, post, seed)
@@ -50,7 +68,7 @@ def impact_cmd(
         payload["written_to"] = str(write_back(result))
         atlas.rebuild()
     if as_json:
-        emit_json(payload)
+        emit_json(payload, result_meta(atlas.con, datasets=True, atlas=True))
         return
     console.print(f"[bold]{payload['title']}[/] ({record_id}), deal month {payload['deal_month']}")
     verdict = payload["verdict"]

@@ -11,17 +11,20 @@ from rich.table import Table
 from migdip.atlas import Atlas
 from migdip.atomic import atomic_path
 from migdip.cli.common import (
+    DataVersionOpt,
     JsonOpt,
+    PinnedOpt,
     WarehouseOpt,
     console,
     emit_json,
     handle_errors,
+    open_pinned,
     show_markdown,
 )
 from migdip.indicators import DEFAULT_YEAR, Indicators
 from migdip.indicators.catalogue import indicators, render_markdown
+from migdip.meta import result_meta
 from migdip.profile import country_profile
-from migdip.warehouse import Warehouse
 
 app = typer.Typer(help="The indicator catalogue and all-pairs tables.")
 Year = Annotated[int, typer.Option("--year", help="Year (sources use their latest year <= it).")]
@@ -45,12 +48,15 @@ def dyad_cmd(
     b: Annotated[str, typer.Argument(help="State or bloc code (e.g. EU).")],
     year: Year = DEFAULT_YEAR,
     warehouse: WarehouseOpt = None,
+    data_version: DataVersionOpt = None,
+    pinned: PinnedOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """A dyad's profile: every figure with its year and source, and leverage both ways."""
-    profile = Indicators(warehouse).dyad(a, b, year)
+    ind = Indicators(open_pinned(warehouse, data_version, pinned))
+    profile = ind.dyad(a, b, year)
     if as_json:
-        emit_json(profile)
+        emit_json(profile, result_meta(ind.con, datasets=True))
         return
     table = Table(title=f"{profile['a']} and {profile['b']}, {year}")
     for column in ("indicator", "value", "unit", "year", "dataset"):
@@ -72,12 +78,15 @@ def leverage_cmd(
     year: Year = DEFAULT_YEAR,
     top: Annotated[int, typer.Option(help="How many partners.")] = 15,
     warehouse: WarehouseOpt = None,
+    data_version: DataVersionOpt = None,
+    pinned: PinnedOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Partners ranked by their leverage over a state or bloc, with the components."""
-    result = Indicators(warehouse).leverage_over(over, year, top)
+    ind = Indicators(open_pinned(warehouse, data_version, pinned))
+    result = ind.leverage_over(over, year, top)
     if as_json:
-        emit_json(result)
+        emit_json(result, result_meta(ind.con, datasets=True))
         return
     table = Table(title=f"Leverage over {result['over']}, {year}")
     for column in ("partner", "score", "route", "hosting", "workers", "remittances", "power"):
@@ -97,15 +106,17 @@ def leverage_cmd(
 def country_cmd(
     code: Annotated[str, typer.Argument(help="ISO 3166 alpha-3 code.")],
     warehouse: WarehouseOpt = None,
+    data_version: DataVersionOpt = None,
+    pinned: PinnedOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """A country: position over time, top corridors, hosting, remittances, Atlas records."""
-    wh = Warehouse(warehouse)
+    wh = open_pinned(warehouse, data_version, pinned)
     Atlas(warehouse=wh).close()  # builds the Atlas if the warehouse has none yet
     ind = Indicators(wh)
     profile = country_profile(ind.con, code)
     if as_json:
-        emit_json(profile)
+        emit_json(profile, result_meta(ind.con, datasets=True, atlas=True))
         return
     table = Table(title=f"{profile['country']} over time")
     for column in (
@@ -160,10 +171,12 @@ def pairs_cmd(
     output: Annotated[Path, typer.Argument(help="Parquet or CSV file to write.")],
     year: Year = DEFAULT_YEAR,
     warehouse: WarehouseOpt = None,
+    data_version: DataVersionOpt = None,
+    pinned: PinnedOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write every pair indicator of a year for all ordered pairs of states."""
-    ind = Indicators(warehouse)
+    ind = Indicators(open_pinned(warehouse, data_version, pinned))
     relation = ind.pairs(year)
     fmt = "parquet" if output.suffix == ".parquet" else "csv"
     with atomic_path(output) as tmp:
@@ -174,6 +187,9 @@ def pairs_cmd(
     rows = ind.con.execute("SELECT count(*) FROM _pairs").fetchone()
     n = int(rows[0]) if rows else 0
     if as_json:
-        emit_json({"written": str(output), "rows": n, "year": year, "format": fmt})
+        emit_json(
+            {"written": str(output), "rows": n, "year": year, "format": fmt},
+            result_meta(ind.con, datasets=True),
+        )
     else:
         console.print(f"Wrote {n:,} pairs for {year} to {output}.")

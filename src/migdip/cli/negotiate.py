@@ -9,10 +9,19 @@ from rich.table import Table
 
 from migdip.bargaining.coupling import negotiate, play
 from migdip.bargaining.model import Terms, check_issues
-from migdip.cli.common import JsonOpt, WarehouseOpt, console, emit_json, handle_errors
+from migdip.cli.common import (
+    DataVersionOpt,
+    JsonOpt,
+    PinnedOpt,
+    WarehouseOpt,
+    console,
+    emit_json,
+    handle_errors,
+    open_pinned,
+)
 from migdip.data.actors import resolve
 from migdip.data.ingest import with_datasets
-from migdip.warehouse import Warehouse
+from migdip.meta import result_meta
 
 
 def _interval(s: dict[str, float], money: bool = False) -> str:
@@ -69,15 +78,17 @@ def negotiate_cmd(
         typer.Option(help="Play this many yearly periods (compliance, breakdown, renegotiation)."),
     ] = 1,
     warehouse: WarehouseOpt = None,
+    data_version: DataVersionOpt = None,
+    pinned: PinnedOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Each side's stakes and their sources, the deal space and the Nash agreement."""
-    con = with_datasets(Warehouse(warehouse))
+    con = with_datasets(open_pinned(warehouse, data_version, pinned))
     dest, part = resolve(destination, year), resolve(partner, year)
     if periods > 1:
         history = play(con, dest, part, year, periods)
         if as_json:
-            emit_json(history)
+            emit_json({"periods": history}, result_meta(con, datasets=True))
             return
         print_periods(history)
         return
@@ -90,7 +101,7 @@ def negotiate_cmd(
     )
     result = negotiate(con, dest, part, year, terms=terms, moves=True)
     if as_json:
-        emit_json(result)
+        emit_json(result, result_meta(con, datasets=True))
         return
     table = Table(title=f"{result['destination']} and {result['partner']}, {year}: stakes")
     for column in ("input", "value", "source"):
@@ -179,6 +190,8 @@ def labour_cmd(
     ] = 0.02,
     end: Annotated[int, typer.Option(help="Last year.")] = 2050,
     warehouse: WarehouseOpt = None,
+    data_version: DataVersionOpt = None,
+    pinned: PinnedOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Destinations' competition for an origin's workers to 2050, and deployment bans."""
@@ -192,7 +205,7 @@ def labour_cmd(
             bans[name] = float(floor)
         except ValueError:
             raise InputError(f"--ban {item!r}; accepted: DEST=FLOOR, e.g. KWT=0.5") from None
-    con = with_datasets(Warehouse(warehouse))
+    con = with_datasets(open_pinned(warehouse, data_version, pinned))
     out = project(
         con,
         origin,
@@ -202,7 +215,7 @@ def labour_cmd(
         p=LabourParams(default_shortage_growth=growth),
     )
     if as_json:
-        emit_json(out)
+        emit_json(out, result_meta(con, datasets=True))
         return
     table = Table(title=f"Terms offered to workers from {out['origin']} (0-1) and origin leverage")
     table.add_column("year")

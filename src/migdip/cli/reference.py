@@ -32,7 +32,10 @@ def render(app: typer.Typer) -> str:
         "# CLI reference",
         "",
         "Generated from the commands by `python -m migdip.cli.reference`; a test keeps it",
-        "current. Every command takes `--json` for machine-readable output.",
+        "current. Every command takes `--json` for machine-readable output; an object output",
+        "carries `meta`: the data versions it read, the Atlas build, migdip's version. A command",
+        "that reads datasets takes `--data-version` and `--pinned` to read past versions for",
+        "that run only (a saved `--json` output is a pinned file; see docs/data.md).",
         "",
     ]
     for name, command in _leaves(root, "migdip"):

@@ -10,12 +10,15 @@ from rich.progress import Progress
 from rich.table import Table
 
 from migdip.cli.common import (
+    DataVersionOpt,
     JsonOpt,
+    PinnedOpt,
     WarehouseOpt,
     console,
     emit_json,
     err_console,
     handle_errors,
+    open_pinned,
 )
 from migdip.data.ingest import with_datasets
 from migdip.errors import InputError
@@ -28,6 +31,7 @@ from migdip.flows.routes.scenario import (
     run_route_scenario,
     scenario_kind,
 )
+from migdip.meta import result_meta
 from migdip.warehouse import Warehouse
 
 app = typer.Typer(help="Simulate flows: Flee-format cases and scenario files.")
@@ -60,7 +64,7 @@ def flee_cmd(
     for warning in summary["warnings"]:
         err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     if as_json:
-        emit_json(summary)
+        emit_json(summary, result_meta())  # the case folder's files, no dataset
         return
     s = summary["scores"]
     console.print(
@@ -123,18 +127,27 @@ def run_cmd(
     ] = None,
     save: Annotated[bool, typer.Option(help="Store the run in the warehouse.")] = False,
     warehouse: WarehouseOpt = None,
+    data_version: DataVersionOpt = None,
+    pinned: PinnedOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run a scenario's baseline and counterfactuals as ensembles; print bands."""
-    if scenario_kind(scenario) == "route_model":
-        _route_model(scenario, runs, seed, warehouse, as_json)
+    kind = scenario_kind(scenario)
+    if kind in ("route_model", "corridor", "negotiation"):
+        wh = open_pinned(warehouse, data_version, pinned)
+        if kind == "route_model":
+            _route_model(scenario, runs, seed, wh, as_json)
+        elif kind == "corridor":
+            _corridor(scenario, runs, seed, wh, as_json)
+        else:
+            _negotiation(scenario, wh, as_json)
         return
-    if scenario_kind(scenario) == "corridor":
-        _corridor(scenario, runs, seed, warehouse, as_json)
-        return
-    if scenario_kind(scenario) == "negotiation":
-        _negotiation(scenario, warehouse, as_json)
-        return
+    if data_version or pinned:
+        raise InputError(
+            f"--data-version or --pinned: {scenario} is a network scenario, which reads no "
+            "dataset; accepted: the pins with a scenario of kind route_model, corridor or "
+            "negotiation"
+        )
     sc = load_scenario(scenario)
     names = list(sc.variants())
     with Progress(console=console, disable=as_json, transient=True) as bar:
@@ -147,7 +160,7 @@ def run_cmd(
         with Warehouse(warehouse).write() as w:
             summary["run_id"] = save_to_warehouse(w, outcome)
     if as_json:
-        emit_json(summary)
+        emit_json(summary, result_meta())  # the scenario file alone
         return
     table = Table(
         title=f"{sc.spec.name}: people at each sink on the last day "
@@ -199,28 +212,26 @@ def _changes(out: dict[str, Any], label: str) -> None:
 
 
 def _route_model(
-    path: Path, runs: int | None, seed: int | None, warehouse: Path | None, as_json: bool
+    path: Path, runs: int | None, seed: int | None, wh: Warehouse, as_json: bool
 ) -> None:
     spec = load_route_scenario(path)
-    con = with_datasets(Warehouse(warehouse))
+    con = with_datasets(wh)
     out = run_route_scenario(spec, path.parent, con, runs, seed)
     if as_json:
-        emit_json(out)
+        emit_json(out, result_meta(con, datasets=True))
         return
     _totals_table(out, "detections by route", "route", out["routes"], "total_by_route")
     _changes(out, " (diversion between routes)")
 
 
-def _corridor(
-    path: Path, runs: int | None, seed: int | None, warehouse: Path | None, as_json: bool
-) -> None:
+def _corridor(path: Path, runs: int | None, seed: int | None, wh: Warehouse, as_json: bool) -> None:
     from migdip.flows.routes.corridor_scenario import load_corridor_scenario, run_corridor_scenario
 
     spec = load_corridor_scenario(path)
-    con = with_datasets(Warehouse(warehouse))
+    con = with_datasets(wh)
     out = run_corridor_scenario(spec, path.parent, con, runs, seed)
     if as_json:
-        emit_json(out)
+        emit_json(out, result_meta(con, datasets=True))
         return
     _totals_table(
         out,
@@ -242,14 +253,16 @@ def _corridor(
 def backtest_cmd(
     scenario: Annotated[Path, typer.Argument(help="A route-model scenario (kind: route_model).")],
     warehouse: WarehouseOpt = None,
+    data_version: DataVersionOpt = None,
+    pinned: PinnedOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Rolling-origin backtest of a route system: MASE per route and horizon."""
     spec = load_route_scenario(scenario)
-    con = with_datasets(Warehouse(warehouse))
+    con = with_datasets(open_pinned(warehouse, data_version, pinned))
     out = backtest_scenario(spec, scenario.parent, con)
     if as_json:
-        emit_json(out)
+        emit_json(out, result_meta(con, datasets=True))
         return
     table = Table(
         title=f"MASE against the seasonal naive forecast ({out['months'][0]} to "
@@ -263,15 +276,15 @@ def backtest_cmd(
     console.print(table)
 
 
-def _negotiation(path: Path, warehouse: Path | None, as_json: bool) -> None:
+def _negotiation(path: Path, wh: Warehouse, as_json: bool) -> None:
     from migdip.bargaining.coupling import load_negotiation, run_negotiation
     from migdip.cli.negotiate import print_periods
 
     spec = load_negotiation(path)
-    con = with_datasets(Warehouse(warehouse))
+    con = with_datasets(wh)
     out = run_negotiation(con, spec)
     if as_json:
-        emit_json(out)
+        emit_json(out, result_meta(con, datasets=True))
         return
     console.print(f"[bold]{out['scenario']}[/]: {out['destination']} and {out['partner']}")
     print_periods(out["periods"])

@@ -8,7 +8,19 @@ from rich.panel import Panel
 from rich.table import Table
 
 from migdip.atlas import Atlas
-from migdip.cli.common import JsonOpt, RecordsOpt, WarehouseOpt, console, emit_json, handle_errors
+from migdip.cli.common import (
+    DataVersionOpt,
+    JsonOpt,
+    PinnedOpt,
+    RecordsOpt,
+    WarehouseOpt,
+    console,
+    emit_json,
+    handle_errors,
+    open_pinned,
+)
+from migdip.data.ingest import ensure_bundled
+from migdip.meta import result_meta
 from migdip.paths import default_warehouse_path
 from migdip.tour import Tour, run_tour
 from migdip.warehouse import Warehouse, applied_migrations
@@ -16,13 +28,22 @@ from migdip.warehouse import Warehouse, applied_migrations
 
 @handle_errors
 def tour_cmd(
-    warehouse: WarehouseOpt = None, records: RecordsOpt = None, as_json: JsonOpt = False
+    warehouse: WarehouseOpt = None,
+    records: RecordsOpt = None,
+    data_version: DataVersionOpt = None,
+    pinned: PinnedOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Build the warehouse if needed and tour the Atlas of migration diplomacy."""
-    atlas = Atlas(warehouse=warehouse, records=records)
+    wh = open_pinned(warehouse, data_version, pinned)
+    ensure_bundled(wh)  # before the Atlas's connection opens, so that it sees the data
+    atlas = Atlas(warehouse=wh, records=records)
     tour = run_tour(atlas)
     if as_json:
-        emit_json(asdict(tour) | {"warehouse": str(warehouse or default_warehouse_path())})
+        emit_json(
+            asdict(tour) | {"warehouse": str(warehouse or default_warehouse_path())},
+            result_meta(atlas.con, datasets=True, atlas=True),
+        )
         return
     s = tour.stats
     console.print(
@@ -65,7 +86,10 @@ def migrations_cmd(warehouse: WarehouseOpt = None, as_json: JsonOpt = False) -> 
     con = Warehouse(warehouse).read()
     names = applied_migrations(con)
     if as_json:
-        emit_json({"warehouse": str(warehouse or default_warehouse_path()), "migrations": names})
+        emit_json(
+            {"warehouse": str(warehouse or default_warehouse_path()), "migrations": names},
+            result_meta(),  # the warehouse's schema, no dataset
+        )
     else:
         for name in names:
             console.print(name)

@@ -110,9 +110,12 @@ def _find(candidates: list[Version], name: str, version: str) -> Version:
     if len({v.sha256 for v in found}) > 1:
         raise InputError(f"{name}={version} names more than one version; give more characters")
     if not found:
-        known = ", ".join(v.version for v in candidates) or "none"
+        known = ", ".join(
+            dict.fromkeys(f"{v.version} ({v.release or 'no release named'})" for v in candidates)
+        )
         raise NotFoundError(
-            f"{name}: no version {version!r}; known: {known} (see `migdip data versions {name}`)"
+            f"{name}={version}: no such version of {name}; accepted: "
+            f"{known + ' or ' if known else ''}{BUNDLED} (see `migdip data versions {name}`)"
         )
     return found[0]
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from migdip.data.folders import render_folder_versions
 from migdip.flows.engine.core import Params
 from migdip.flows.flee.model import FLEE_PARAMS, run_case
 from migdip.flows.flee.reader import read_case
@@ -251,7 +252,7 @@ def render() -> str:
     for r in results:
         cells = " | ".join(f"{v[r.case]:.3f}" for v in variants)
         lines.append(f"| {r.case} | {r.error_rescaled:.3f} | {cells} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n\n" + render_folder_versions(folder)  # kept last
 
 
 if __name__ == "__main__":
