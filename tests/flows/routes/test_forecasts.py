@@ -76,9 +76,13 @@ def test_the_committed_benchmark_is_current(data_con: duckdb.DuckDBPyConnection)
     assert fresh["chosen"] == committed["chosen"]
     assert fresh["origins"] == committed["origins"]
     assert fresh["beats_every_baseline"] == committed["beats_every_baseline"]
+    # To 1% or 0.01: AutoARIMA's search takes another path on another CPU's floating point (an
+    # AVX-512 and an AVX2 machine differ by up to 0.3% on one route's 10-12 month MASE).
     for key in ("mase", "coverage"):
         for name, rows in committed[key].items():
-            np.testing.assert_allclose(fresh[key][name], rows, atol=0.01, err_msg=f"{key} {name}")
+            np.testing.assert_allclose(
+                fresh[key][name], rows, rtol=0.01, atol=0.01, err_msg=f"{key} {name}"
+            )
 
 
 def test_a_refitted_specification_is_the_searched_model() -> None:
