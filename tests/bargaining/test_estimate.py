@@ -110,4 +110,6 @@ def test_the_mode_does_not_move_with_rounding() -> None:
     nudged = replace(data, arrivals=data.arrivals * (1 + 4e-16), hosted=data.hosted * (1 - 4e-16))
     a = fit(data, covariance=False).mode
     b = fit(nudged, covariance=False).mode
-    np.testing.assert_allclose(a, b, atol=2e-4)  # the kinked posterior moved by 1e-3 and more
+    # the kinked posterior moved by 1e-3 and more; the smooth one by 1e-7 on an AVX-512 machine
+    # and by 2.9e-4 (one parameter, log scale) on an AVX2 one
+    np.testing.assert_allclose(a, b, atol=5e-4)
