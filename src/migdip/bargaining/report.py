@@ -30,10 +30,12 @@ def _pct(x: float | None) -> str:
 
 
 def _num(x: float) -> str:
+    """Three significant figures: an estimate's sixth digit is not known (and two machines'
+    floating point differ there)."""
     if math.isnan(x):
         return "-"
     if abs(x) >= 1000:
-        return f"{x:,.0f}"
+        return f"{float(f'{x:.3g}'):,.0f}"
     return f"{x:.3g}"
 
 
