@@ -204,6 +204,10 @@ def _totals_table(out: dict[str, Any], what: str, column: str, places: list[str]
 
 
 def _changes(out: dict[str, Any], label: str) -> None:
+    low, high = out["diversion"]
+    console.print(
+        f"Share of people stopped or deterred who reroute, drawn per run: {low:.0%} to {high:.0%}"
+    )
     for name in list(out["variants"])[1:]:
         change = out["variants"][name]["median_change_vs_baseline"]
         console.print(

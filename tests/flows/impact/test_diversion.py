@@ -8,6 +8,7 @@ import numpy as np
 from migdip.atlas import Atlas
 from migdip.flows.impact import diversion
 from migdip.flows.impact.diversion import Closure, summarise
+from migdip.flows.routes import diversion_range
 
 
 def _closure(record: str, fall: float, others: dict[str, float]) -> Closure:
@@ -26,11 +27,11 @@ def test_only_rises_elsewhere_count_and_the_pool_weighs_by_fall() -> None:
 
 
 def test_the_committed_shares_are_current(data_con: duckdb.DuckDBPyConnection) -> None:
-    """flows/impact/data/diversion.json is what the code computes (to 0.01: statistical
+    """flows/routes/data/diversion.json is what the code computes (to 0.01: statistical
     models' searches may differ in a last digit between machines); regenerate it with
     `python -m migdip.flows.impact.diversion --write`."""
     Atlas(con=data_con)
-    committed = diversion.committed()
+    committed = diversion_range.committed()
     fresh = summarise(diversion.closures(data_con))
     assert [c["record"] for c in fresh["closures"]] == [c["record"] for c in committed["closures"]]
     for new, old in zip(fresh["closures"], committed["closures"], strict=True):

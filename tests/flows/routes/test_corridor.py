@@ -13,9 +13,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from migdip.errors import InputError
+from migdip.flows.routes import diversion_range
 from migdip.flows.routes.corridor import Corridor, Lever, simulate
 from migdip.flows.routes.corridor_data import attribute, path_shares
 from migdip.flows.routes.corridor_scenario import load_corridor_scenario, run_corridor_scenario
+from migdip.flows.routes.diversion_range import estimated_range
 from migdip.flows.routes.model import RouteParams, fit, forecast, from_frontex
 from migdip.flows.routes.scenario import load_route_scenario, run_route_scenario
 from migdip.paths import scenarios_dir
@@ -193,3 +195,20 @@ def test_a_calendar_lever_before_the_origin_is_a_clear_error(
     path.write_text(yaml.safe_dump(doc))
     counted = run_route_scenario(load_route_scenario(path), tmp_path, data_con)
     assert dated["variants"] == counted["variants"]  # 2016-03 is the first projected month
+
+
+def test_scenarios_draw_diversion_from_past_closures_unless_the_file_sets_it(
+    data_con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    low, high = estimated_range()
+    closures = diversion_range.committed()["closures"]
+    assert high == max(c["share_range"][1] for c in closures) and low >= 0
+    path = _europe(tmp_path, counterfactuals=[], ensemble={"runs": 2})
+    assert run_corridor_scenario(load_corridor_scenario(path), path.parent, data_con)[
+        "diversion"
+    ] == [low, high]
+    path = _europe(tmp_path, counterfactuals=[], ensemble={"runs": 2, "diversion": [0.3, 1.0]})
+    assert load_corridor_scenario(path).ensemble.diversion == (0.3, 1.0)  # a stress test
+    path = _europe(tmp_path, ensemble={"runs": 2, "diversion": [0.8, 0.3]})
+    with pytest.raises(InputError, match=r"diversion.*\[0\.8, 0\.3\].*accepted"):
+        load_corridor_scenario(path)

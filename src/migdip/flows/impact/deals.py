@@ -16,6 +16,7 @@ merges into the record's measured outcome, marked ``computed``).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -93,15 +94,24 @@ def _its_summary(result: ITS, months: list[str]) -> dict[str, Any]:
     }
 
 
-def evaluate(
-    con: duckdb.DuckDBPyConnection,
-    record_id: str,
-    pre: int = 36,
-    post: int = 12,
-    seed: int = 0,
-    routes: list[str] | None = None,
-) -> dict[str, Any]:
-    """Estimate a record's effect on its routes' detections; assumptions and diagnostics too."""
+@dataclass(frozen=True)
+class Deal:
+    """A record placed on the Frontex month grid: its routes and the month it starts."""
+
+    record: dict[str, Any]
+    routes: list[str]
+    months: list[str]
+    deal_month: str
+
+    @property
+    def index(self) -> int:
+        return self.months.index(self.deal_month)
+
+
+def deal_of(
+    con: duckdb.DuckDBPyConnection, record_id: str, routes: list[str] | None = None
+) -> Deal:
+    """The record, its Frontex routes (or those given) and its first month on the grid."""
     record = get_record(con, record_id)
     routes = routes or [r for r in record.get("routes", []) if r in FRONTEX_ROUTE]
     if not routes:
@@ -118,10 +128,41 @@ def evaluate(
             f"record {record_id!r} starts {record['date_start']}, outside the Frontex series "
             f"({months[0]} to {months[-1]})"
         )
-    b = months.index(deal_month)
+    return Deal(record, routes, months, deal_month)
+
+
+def placebo_study(con: duckdb.DuckDBPyConnection, bt: Any) -> forecast_impact.Placebo:
+    """The validated estimator's placebo study over every month without a deal."""
+    return forecast_impact.placebo(bt, forecast_impact.deal_months(con, bt))
+
+
+def validated(
+    con: duckdb.DuckDBPyConnection, deal: Deal, bt: Any, study: forecast_impact.Placebo
+) -> dict[str, tuple[dict[str, Any] | None, tuple[bool, str]]]:
+    """Each of the deal's routes: the validated forecaster's estimate and its verdict."""
+    out = {}
+    for route in deal.routes:
+        fc = _forecast(con, route, deal.deal_month, bt)
+        out[route] = (fc, _verdict(study, fc))
+    return out
+
+
+def evaluate(
+    con: duckdb.DuckDBPyConnection,
+    record_id: str,
+    pre: int = 36,
+    post: int = 12,
+    seed: int = 0,
+    routes: list[str] | None = None,
+) -> dict[str, Any]:
+    """Estimate a record's effect on its routes' detections; assumptions and diagnostics too."""
+    deal = deal_of(con, record_id, routes)
+    record, routes, months = deal.record, deal.routes, deal.months
+    deal_month, b = deal.deal_month, deal.index
     series = {r: route_series(con, r, months) for r in MAIN_ROUTES}
     bt = committed_backtest()
-    study = forecast_impact.placebo(bt, forecast_impact.deal_months(con, bt))
+    study = placebo_study(con, bt)
+    checked = validated(con, deal, bt, study)
     out: dict[str, Any] = {
         "record": record_id,
         "title": record["title"],
@@ -151,9 +192,9 @@ def evaluate(
         before = float(values[max(b - 12, 0) : b].sum())
         after = float(values[b : b + 12].sum())
         placebo_summary = _its_summary(placebo, months) if placebo else None
-        fc = _forecast(con, route, deal_month, bt)
+        fc, verdict = checked[route]
         out["routes"][route] = {
-            "reliable": _verdict(study, fc)[0],
+            "reliable": verdict[0],
             "forecast": fc,
             "its": _its_summary(its, months),
             "its_reliable": _reliable(placebo_summary),
@@ -187,10 +228,9 @@ def evaluate(
             continue
         out["displacement"][route] = _its_summary(other, months)
     out["displacement_total"] = sum(d["effect"] for d in out["displacement"].values())
-    verdicts = {r: _verdict(study, d["forecast"]) for r, d in out["routes"].items()}
     out["verdict"] = {
-        "reliable": all(v[0] for v in verdicts.values()),
-        "reasons": {r: v[1] for r, v in verdicts.items()},
+        "reliable": all(v[0] for _, v in checked.values()),
+        "reasons": {r: v[1] for r, (_, v) in checked.items()},
     }
     out["_months"] = months
     return out

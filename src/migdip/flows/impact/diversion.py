@@ -16,8 +16,9 @@ known). The pooled share is the ratio of the sums over the closures (each weight
 fall), and the spread is the closures' range.
 
 ``python -m migdip.flows.impact.diversion --write`` commits the figures to
-``flows/impact/data/diversion.json`` so that a published share never depends on the machine; a
-test recomputes them and checks the committed ones.
+``flows/routes/data/diversion.json`` so that a published share never depends on the machine; a
+test recomputes them and checks the committed ones. Scenarios draw their default diversion range
+from it (``migdip.flows.routes.diversion_range``).
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict, dataclass
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -34,10 +33,9 @@ import duckdb
 from migdip.atomic import write_text
 from migdip.data.series import FRONTEX_ROUTE, MAIN_ROUTES
 from migdip.flows.impact import forecast as forecast_impact
-from migdip.flows.impact.deals import committed_estimates, evaluate
+from migdip.flows.impact.deals import committed_estimates, deal_of, placebo_study, validated
+from migdip.flows.routes.diversion_range import FILE, path
 from migdip.flows.routes.forecast_report import committed_backtest
-
-FILE = "data/diversion.json"
 
 
 @dataclass(frozen=True)
@@ -58,24 +56,26 @@ def _rise(effects: list[float]) -> float:
 def closures(con: duckdb.DuckDBPyConnection) -> list[Closure]:
     """The committed records whose validated estimate is a fall, with the other routes' effects."""
     bt = committed_backtest()
+    study = placebo_study(con, bt)
     out = []
     for rid in committed_estimates():
-        result = evaluate(con, rid)
-        if not result["verdict"]["reliable"]:
+        deal = deal_of(con, rid)
+        checked = validated(con, deal, bt, study)
+        if not all(verdict[0] for _, verdict in checked.values()):
             continue
-        own = [d["forecast"] for d in result["routes"].values()]
-        if any(f is None or f["effect_interval"] is None for f in own):
+        own = [fc for fc, _ in checked.values() if fc is not None]
+        if len(own) < len(checked) or any(f["effect_interval"] is None for f in own):
             continue
         if not all(f["effect_interval"][1] < 0 for f in own):
             continue  # not a fall the interval tells from noise on every own route
         fall = -sum(f["effect"] for f in own)
-        own_keys = list(result["routes"])
+        own_keys = list(checked)
         others: dict[str, float] = {}
         lows, highs = [], []
         for key in MAIN_ROUTES:
             if key in own_keys:
                 continue
-            est = forecast_impact.estimate(con, key, result["deal_month"], bt)
+            est = forecast_impact.estimate(con, key, deal.deal_month, bt)
             if est["effect_interval"] is None:
                 continue
             others[FRONTEX_ROUTE[key]] = est["effect"]
@@ -106,14 +106,6 @@ def summarise(found: list[Closure]) -> dict[str, Any]:
         "method": "rise on the other main routes over the fall on the closed ones, 12 months "
         "from the record's start, both from the validated forecaster's counterfactual",
     }
-
-
-def path() -> Path:
-    return Path(str(resources.files("migdip.flows.impact").joinpath(FILE)))
-
-
-def committed() -> dict[str, Any]:
-    return dict(json.loads(path().read_text(encoding="utf-8")))
 
 
 def main(argv: list[str] | None = None) -> None:

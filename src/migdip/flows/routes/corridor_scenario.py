@@ -8,8 +8,9 @@ each checkpoint are the route model's forecast from the origin; the people enter
 are attributed from those counts (``corridor_data.attribute``), and the shares by which a
 closure reroutes people are the paths' shares over the ``share_months`` before the origin,
 attributed the same way from the observed counts. Every variant runs as an ensemble over the
-share of stopped people who reroute (``diversion``, drawn from its range) and a level shock
-(lognormal, ``level_sd``). Without levers, the corridor gives back the route model's forecast.
+share of stopped people who reroute (``diversion``, drawn from its range; by default the range
+estimated from past closures) and a level shock (lognormal, ``level_sd``). Without levers, the
+corridor gives back the route model's forecast.
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ def run_corridor_scenario(
         "path_shares": [float(v) for v in shares[0]],
         "runs": n_runs,
         "seed": base_seed,
+        "diversion": list(ens.diversion),
         "variants": {},
     }
     for name, items in variants.items():

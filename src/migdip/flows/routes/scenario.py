@@ -3,8 +3,9 @@
 A file names the series (Frontex from the warehouse, or a CSV in the long format route,
 nationality, month, count), the routes, the forecast origin and horizon, levers on routes and
 counterfactuals. Every variant runs as an ensemble: members differ by seed (whole people), by the
-share of deterred people who divert to another route (``diversion``, drawn from its range) and by
-a level shock (lognormal, ``level_sd``), so bands carry both kinds of uncertainty.
+share of deterred people who divert to another route (``diversion``, drawn from its range; by
+default the range estimated from past closures, ``routes.diversion_range``) and by a level shock
+(lognormal, ``level_sd``), so bands carry both kinds of uncertainty.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from typing import Annotated, Any, Protocol, TypeVar
 import duckdb
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from migdip.errors import InputError
 from migdip.flows.engine.levers import Lever
+from migdip.flows.routes.diversion_range import estimated_range
 from migdip.flows.routes.model import (
     RouteData,
     RouteParams,
@@ -70,8 +72,17 @@ class CounterfactualIn(_Strict):
 class RouteEnsembleIn(_Strict):
     runs: int = Field(50, ge=1, le=10_000)
     seed: int = 0
-    diversion: tuple[float, float] = (0.3, 1.0)
+    # drawn per run; default: the range estimated from past closures (routes.diversion_range)
+    diversion: tuple[float, float] = Field(default_factory=estimated_range)
     level_sd: float = Field(0.25, ge=0, le=2)
+
+    @field_validator("diversion")
+    @classmethod
+    def _a_range_of_shares(cls, value: tuple[float, float]) -> tuple[float, float]:
+        low, high = value
+        if not 0 <= low <= high <= 1:
+            raise ValueError(f"{list(value)}; accepted: [low, high] with 0 <= low <= high <= 1")
+        return value
 
 
 class RouteScenarioFile(_Strict):
@@ -217,6 +228,7 @@ def run_route_scenario(
         "routes": data.routes,
         "runs": n_runs,
         "seed": base_seed,
+        "diversion": list(ens.diversion),
         "variants": {},
     }
     done = 0
