@@ -352,6 +352,7 @@ def test_corridor_scenario_counts_people_at_every_checkpoint(page: Any, shots: P
     note = done.locator("p.note", has_text="Checkpoints in sequence")
     expect(note).to_contain_text("Eastern Mediterranean Route > Western Balkan Route")
     expect(note).to_contain_text("%")
+    expect(done.locator(".diversion-range")).to_contain_text("estimated from past closures")
     totals = done.get_by_role("table", name=re.compile("Totals over the horizon"))
     expect(totals).to_contain_text("Western Balkan Route")
     expect(totals).to_contain_text("Western Balkans closed from March 2016")

@@ -10,6 +10,7 @@ export function routeModelResult(parent, res, labels = {}) {
   const label = (n) => labels[n] || n;
   const months = res.months.map((m) => { const [y, mo] = m.split("-").map(Number); return new Date(y, mo - 1, 1); });
   parent.append(h("p", {}, `${res.scenario}: ${res.routes.length} route(s), ${res.months.length} months from ${res.months[0]} (data up to ${res.origin}), ${res.runs} runs per variant, seed ${res.seed}. Lines: medians; shaded: 5–95% of the runs.`));
+  if (res.diversion) parent.append(h("p", { class: "note diversion-range" }, `Share of people stopped or deterred who reroute, drawn per run: ${fmt(100 * res.diversion[0])}% to ${fmt(100 * res.diversion[1])}% (unless the scenario sets it, the range estimated from past closures).`));
   const grid = h("div", { class: "grid-2 scenario-charts" });
   parent.append(grid);
   res.routes.forEach((route, j) => {
