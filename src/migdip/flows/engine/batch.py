@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from math import ceil
 
 import numpy as np
@@ -108,6 +109,39 @@ def _binomial_sparse(
     out = np.zeros(n.shape)
     live = n > 0
     out[live] = _binomial(rng, n[live], p[live])
+    return out
+
+
+@cache
+def _certain_draws_take_one() -> bool:
+    """Whether this numpy draws binomial(n, 1), n > 0, with exactly one 64-bit output of a
+    PCG64 bit generator and binomial(n, 0) with none (its inversion algorithm does), checked
+    once: then such draws are skipped by advancing the generator, with the same stream after."""
+    n, p = np.array([1, 7, 40, 10**7, 0, 3]), np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.0])
+    drawn, bits = np.random.Generator(np.random.PCG64(0)), np.random.PCG64(0)
+    same = np.array_equal(drawn.binomial(n, p), np.where(p == 1.0, n, 0))
+    skipped = np.random.Generator(bits.advance(4))
+    return same and bool(drawn.binomial(50, 0.3) == skipped.binomial(50, 0.3))
+
+
+def _binomial_certain(
+    rng: np.random.Generator | None, n: NDArray[np.float64], p: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """As ``engine._binomial``; where every chance is 0 or 1 (no interception or death risk on
+    the routes taken) the outcome is certain and the generator is advanced past the draws."""
+    p = np.clip(p, 0.0, 1.0)
+    people = np.round(n).astype(np.int64)
+    certain = p == 1.0
+    bits = None if rng is None else rng.bit_generator
+    if (
+        not isinstance(bits, np.random.PCG64)
+        or not (certain | (p == 0.0)).all()
+        or (people < 0).any()
+        or not _certain_draws_take_one()
+    ):
+        return _binomial(rng, n, p)
+    bits.advance(int(np.count_nonzero(certain & (people > 0))))
+    out: NDArray[np.float64] = np.where(certain, people, 0).astype(np.float64)
     return out
 
 
@@ -291,8 +325,8 @@ class BatchEngine(Engine):
             return
         member, place = np.divmod(live, n)  # the run and the place of each live row
         flows = _multinomial(rng, flat[live], prob[member, place])
-        passed = _binomial(rng, flows, routing.pass_prob[place])
-        alive = _binomial(rng, passed, routing.alive_prob[place])
+        passed = _binomial_certain(rng, flows, routing.pass_prob[place])
+        alive = _binomial_certain(rng, passed, routing.alive_prob[place])
         stopped = flows - passed
         stock.reshape(-1)[live] -= flows.sum(axis=1) - stopped.sum(axis=1)
         out.intercepted[:, day] = self._per_run(live, stopped)
