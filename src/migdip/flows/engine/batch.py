@@ -127,21 +127,16 @@ def _certain_draws_take_one() -> bool:
 def _binomial_certain(
     rng: np.random.Generator | None, n: NDArray[np.float64], p: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    """As ``engine._binomial``; where every chance is 0 or 1 (no interception or death risk on
-    the routes taken) the outcome is certain and the generator is advanced past the draws."""
-    p = np.clip(p, 0.0, 1.0)
-    people = np.round(n).astype(np.int64)
-    certain = p == 1.0
+    """As ``engine._binomial``; where every chance is 1 (no interception or death risk on the
+    routes taken) everyone gets through, and the generator is advanced past the draws."""
     bits = None if rng is None else rng.bit_generator
-    if (
-        not isinstance(bits, np.random.PCG64)
-        or not (certain | (p == 0.0)).all()
-        or (people < 0).any()
-        or not _certain_draws_take_one()
-    ):
+    if not isinstance(bits, np.random.PCG64) or not p.size or not p.min() >= 1.0:
         return _binomial(rng, n, p)
-    bits.advance(int(np.count_nonzero(certain & (people > 0))))
-    out: NDArray[np.float64] = np.where(certain, people, 0).astype(np.float64)
+    people = np.round(n).astype(np.int64)
+    if (people < 0).any() or not _certain_draws_take_one():
+        return _binomial(rng, n, p)
+    bits.advance(int(np.count_nonzero(people)))
+    out: NDArray[np.float64] = people.astype(np.float64)
     return out
 
 
