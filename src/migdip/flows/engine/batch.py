@@ -125,16 +125,20 @@ def _certain_draws_take_one() -> bool:
 
 
 def _binomial_certain(
-    rng: np.random.Generator | None, n: NDArray[np.float64], p: NDArray[np.float64]
+    rng: np.random.Generator | None,
+    n: NDArray[np.float64],
+    chance: NDArray[np.float64],
+    rows: NDArray[np.int64],
 ) -> NDArray[np.float64]:
-    """As ``engine._binomial``; where every chance is 1 (no interception or death risk on the
-    routes taken) everyone gets through, and the generator is advanced past the draws."""
+    """As ``engine._binomial(rng, n, chance[rows])``; where every chance is 1 (no interception
+    or death risk on the day's routes) everyone gets through, and the generator is advanced
+    past the draws."""
     bits = None if rng is None else rng.bit_generator
-    if not isinstance(bits, np.random.PCG64) or not p.size or not p.min() >= 1.0:
-        return _binomial(rng, n, p)
+    if not isinstance(bits, np.random.PCG64) or not chance.size or not chance.min() >= 1.0:
+        return _binomial(rng, n, chance[rows])
     people = np.round(n).astype(np.int64)
     if (people < 0).any() or not _certain_draws_take_one():
-        return _binomial(rng, n, p)
+        return _binomial(rng, n, chance[rows])
     bits.advance(int(np.count_nonzero(people)))
     out: NDArray[np.float64] = people.astype(np.float64)
     return out
@@ -320,8 +324,8 @@ class BatchEngine(Engine):
             return
         member, place = np.divmod(live, n)  # the run and the place of each live row
         flows = _multinomial(rng, flat[live], prob[member, place])
-        passed = _binomial_certain(rng, flows, routing.pass_prob[place])
-        alive = _binomial_certain(rng, passed, routing.alive_prob[place])
+        passed = _binomial_certain(rng, flows, routing.pass_prob, place)
+        alive = _binomial_certain(rng, passed, routing.alive_prob, place)
         stopped = flows - passed
         stock.reshape(-1)[live] -= flows.sum(axis=1) - stopped.sum(axis=1)
         out.intercepted[:, day] = self._per_run(live, stopped)
