@@ -107,7 +107,7 @@ def _binomial_sparse(
         return _binomial(None, n, p)
     p = np.broadcast_to(p, n.shape)
     out = np.zeros(n.shape)
-    live = n > 0
+    live = (n > 0) & ~(p <= 0)  # a draw with no chance is 0 and takes nothing from the generator
     out[live] = _binomial(rng, n[live], p[live])
     return out
 
@@ -226,8 +226,11 @@ class BatchEngine(Engine):
             weight[~np.isfinite(weight)] = 0.0
             total = weight.sum(axis=2, keepdims=True)
         positive = total > 0
-        prob: NDArray[np.float64] = np.divide(weight, total, out=weight, where=positive)
-        if not positive.all():
+        prob: NDArray[np.float64]
+        if positive.all():
+            prob = np.divide(weight, total, out=weight)
+        else:
+            prob = np.divide(weight, total, out=weight, where=positive)
             prob[~positive[..., 0]] = 0.0
         return prob
 
