@@ -7,8 +7,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from migdip.flows.engine.batch import simulate_batch
-from migdip.flows.engine.core import Params, simulate
+from migdip.flows.engine.batch import (
+    _binomial_certain,
+    _certain_draws_take_one,
+    simulate_batch,
+)
+from migdip.flows.engine.core import Params, _binomial, simulate
 from migdip.flows.engine.levers import Lever
 from migdip.flows.engine.synthetic import synthetic_network, synthetic_run
 
@@ -64,3 +68,15 @@ def test_levers_act_in_every_run_as_in_the_engine() -> None:
     assert np.allclose(batched.stock, alone.stock, rtol=1e-12, atol=1e-9)
     assert np.allclose(batched.returned, alone.returned) and alone.returned.sum() > 0
     assert np.allclose(batched.intercepted, alone.intercepted)
+
+
+def test_certain_draws_are_skipped_with_the_same_stream() -> None:
+    assert _certain_draws_take_one()  # else they are drawn: the same values, but slower
+    people = np.array([[3.0, 0.0, 12.0], [0.0, 5.0, 1.0]])
+    rows = np.array([1, 0])
+    drawn, skipped = np.random.default_rng(4), np.random.default_rng(4)
+    for chance in (np.ones((2, 3)), np.array([[1.0, 1.0, 0.0], [1.0, 0.5, 1.0]])):
+        assert np.array_equal(
+            _binomial(drawn, people, chance[rows]), _binomial_certain(skipped, people, chance, rows)
+        )
+        assert np.array_equal(drawn.binomial(40, 0.3, size=20), skipped.binomial(40, 0.3, size=20))

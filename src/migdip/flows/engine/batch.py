@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from math import ceil
 
 import numpy as np
@@ -76,8 +77,11 @@ class _Pipes:
     ) -> None:
         if np.any(delays >= self.horizon):
             raise InputError("a route takes longer than the engine's horizon; raise the speed")
-        np.add.at(self.buf, ((day + delays) % self.horizon, runs, dest), people)
-        np.add.at(self.on_way, (runs, dest), people)
+        _, n_runs, n = self.buf.shape
+        place = runs * n + dest  # flat indices: add.at is much faster on one axis
+        slot = (day + delays) % self.horizon
+        np.add.at(self.buf.reshape(-1), slot * (n_runs * n) + place, people)
+        np.add.at(self.on_way.reshape(-1), place, people)
 
     def pop(self, day: int) -> NDArray[np.float64]:
         slot = day % self.horizon
@@ -103,21 +107,40 @@ def _binomial_sparse(
         return _binomial(None, n, p)
     p = np.broadcast_to(p, n.shape)
     out = np.zeros(n.shape)
-    live = n > 0
+    live = (n > 0) & ~(p <= 0)  # a draw with no chance is 0 and takes nothing from the generator
     out[live] = _binomial(rng, n[live], p[live])
     return out
 
 
-def _multinomial_sparse(
-    rng: np.random.Generator | None, n: NDArray[np.float64], p: NDArray[np.float64]
+@cache
+def _certain_draws_take_one() -> bool:
+    """Whether this numpy draws binomial(n, 1), n > 0, with exactly one 64-bit output of a
+    PCG64 bit generator and binomial(n, 0) with none (its inversion algorithm does), checked
+    once: then such draws are skipped by advancing the generator, with the same stream after."""
+    n, p = np.array([1, 7, 40, 10**7, 0, 3]), np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.0])
+    drawn, bits = np.random.Generator(np.random.PCG64(0)), np.random.PCG64(0)
+    same = np.array_equal(drawn.binomial(n, p), np.where(p == 1.0, n, 0))
+    skipped = np.random.Generator(bits.advance(4))
+    return same and bool(drawn.binomial(50, 0.3) == skipped.binomial(50, 0.3))
+
+
+def _binomial_certain(
+    rng: np.random.Generator | None,
+    n: NDArray[np.float64],
+    chance: NDArray[np.float64],
+    rows: NDArray[np.int64],
 ) -> NDArray[np.float64]:
-    """As ``engine._multinomial``, drawing only the rows with someone to split."""
-    if rng is None:
-        return _multinomial(None, n, p)
-    out = np.zeros(p.shape)
-    live = np.flatnonzero(n > 0)
-    if live.size:
-        out[live] = _multinomial(rng, n[live], p[live])
+    """As ``engine._binomial(rng, n, chance[rows])``; where every chance is 1 (no interception
+    or death risk on the day's routes) everyone gets through, and the generator is advanced
+    past the draws."""
+    bits = None if rng is None else rng.bit_generator
+    if not isinstance(bits, np.random.PCG64) or not chance.size or not chance.min() >= 1.0:
+        return _binomial(rng, n, chance[rows])
+    people = np.round(n).astype(np.int64)
+    if (people < 0).any() or not _certain_draws_take_one():
+        return _binomial(rng, n, chance[rows])
+    bits.advance(int(np.count_nonzero(people)))
+    out: NDArray[np.float64] = people.astype(np.float64)
     return out
 
 
@@ -145,16 +168,17 @@ class BatchEngine(Engine):
         self.moves = np.stack([p.move_chances(kinds) for p in self.batch])  # (R, n)
         longest = float(run.network.distance.sum()) + 1.0
         self.horizon = ceil(longest / float(self.speed.min())) + 2
-        self._weight_for: Routing | None = None
-        self._weight = np.zeros(0)
+        self._tables_for: Routing | None = None
+        self._tables = (np.zeros(0), np.zeros(0))
 
     def _delays(self, km: NDArray[np.float64], runs: NDArray[np.int64]) -> NDArray[np.int64]:
         return np.maximum(np.ceil(km / self.speed[runs]), 1).astype(np.int64)
 
-    def _route_weight(self, routing: Routing) -> NDArray[np.float64]:
-        """(R, n, n_sinks) distance decay and risk aversion: fixed while the routes are, so
-        computed once per routing (the routing object is held, so identity is safe)."""
-        if self._weight_for is not routing:
+    def _route_tables(self, routing: Routing) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """(R, n, n_sinks) route weights (distance decay and risk aversion) and days on the way
+        (inf where unreachable): fixed while the routes are, so computed once per routing (the
+        routing object is held, so identity is safe)."""
+        if self._tables_for is not routing:
             with np.errstate(over="ignore", invalid="ignore"):
                 w = distance_weight(
                     routing.gen_dist[None],
@@ -167,8 +191,9 @@ class BatchEngine(Engine):
                 w *= routing.alive_prob[None] ** self.d_aversion[:, None, None]
             w[~np.isfinite(w)] = 0.0
             w[:, self.run.network.sinks, np.arange(len(self.run.network.sinks))] = 0.0
-            self._weight, self._weight_for = w, routing
-        return self._weight
+            days = np.maximum(np.ceil(routing.km[None] / self.speed[:, None, None]), 1)
+            self._tables, self._tables_for = (w, days), routing
+        return self._tables
 
     def _batch_choice(
         self, state: DayState, routing: Routing, stock: NDArray[np.float64], pipes: _Pipes
@@ -194,12 +219,19 @@ class BatchEngine(Engine):
             1.0,
         )
         attract = size * room * state.place_open[sinks][None, :]
-        weight = attract[:, None, :] * self._route_weight(routing)
-        weight[~np.isfinite(weight)] = 0.0
+        # laid out as the route weights are: within_room's sums depend on the memory order
+        weight = attract[:, None, :] * self._route_tables(routing)[0]
         total = weight.sum(axis=2, keepdims=True)
-        prob: NDArray[np.float64] = np.divide(
-            weight, total, out=np.zeros_like(weight), where=total > 0
-        )
+        if not np.isfinite(total).all():  # a sum is finite only if every term is
+            weight[~np.isfinite(weight)] = 0.0
+            total = weight.sum(axis=2, keepdims=True)
+        positive = total > 0
+        prob: NDArray[np.float64]
+        if positive.all():
+            prob = np.divide(weight, total, out=weight)
+        else:
+            prob = np.divide(weight, total, out=weight, where=positive)
+            prob[~positive[..., 0]] = 0.0
         return prob
 
     def _batch_room_left(
@@ -232,7 +264,7 @@ class BatchEngine(Engine):
 
     def simulate_batch(self) -> BatchResult:
         run, net = self.run, self.run.network
-        days, n, sinks, runs = run.days, net.n, net.sinks, len(self.batch)
+        days, n, runs = run.days, net.n, len(self.batch)
         pipes = _Pipes(runs, n, self.horizon)
         stock = np.tile(run.initial.astype(np.float64), (runs, 1))
         out = BatchResult(
@@ -270,28 +302,53 @@ class BatchEngine(Engine):
             movers = _binomial_sparse(rng, stock, np.where(redirected[None, :], 0.0, self.moves))
             prob = self._batch_choice(state, routing, stock, pipes)
             prob = within_room(movers, prob, self._batch_room_left(state, stock, pipes))
-            flows = _multinomial_sparse(
-                rng, movers.reshape(-1), prob.reshape(runs * n, -1)
-            ).reshape(prob.shape)
-            going = flows.sum(axis=2)
-            passed = _binomial_sparse(rng, flows, np.broadcast_to(routing.pass_prob, flows.shape))
-            alive = _binomial_sparse(rng, passed, np.broadcast_to(routing.alive_prob, flows.shape))
-            stopped = flows - passed
-            out.intercepted[:, day] = stopped.sum(axis=(1, 2))
-            out.deaths[:, day] = (passed - alive).sum(axis=(1, 2))
-            stock -= going - stopped.sum(axis=2)
-            r, rows, cols = np.nonzero(alive > 0)
-            if r.size:
-                pipes.add(
-                    day,
-                    self._delays(routing.km[rows, cols], r),
-                    r,
-                    sinks[cols],
-                    alive[r, rows, cols],
-                )
+            self._set_out(day, routing, movers, prob, stock, pipes, out)
             out.stock[:, day] = stock
             out.in_transit[:, day] = pipes.totals()
         return out
+
+    def _set_out(
+        self,
+        day: int,
+        routing: Routing,
+        movers: NDArray[np.float64],
+        prob: NDArray[np.float64],
+        stock: NDArray[np.float64],
+        pipes: _Pipes,
+        out: BatchResult,
+    ) -> None:
+        """Movers (R, n) choose a sink with ``prob`` (R, n, n_sinks), are intercepted or die
+        on the way, and the rest travel. Only the (run, place) rows with movers are drawn for
+        (a draw for nobody takes nothing from the generator: the same draws as on every row)."""
+        n, rng = self.run.network.n, self.rng
+        flat = movers.reshape(-1)
+        live = np.flatnonzero(flat > 0 if rng is not None else flat != 0)
+        if not live.size:
+            return
+        member, place = np.divmod(live, n)  # the run and the place of each live row
+        flows = _multinomial(rng, flat[live], prob[member, place])
+        passed = _binomial_certain(rng, flows, routing.pass_prob, place)
+        alive = _binomial_certain(rng, passed, routing.alive_prob, place)
+        stopped = flows - passed
+        stock.reshape(-1)[live] -= flows.sum(axis=1) - stopped.sum(axis=1)
+        out.intercepted[:, day] = self._per_run(live, stopped)
+        out.deaths[:, day] = self._per_run(live, passed - alive)
+        rows, cols = np.nonzero(alive > 0)
+        if rows.size:
+            runs, places = member[rows], place[rows]
+            delays = self._route_tables(routing)[1][runs, places, cols].astype(np.int64)
+            pipes.add(day, delays, runs, self.run.network.sinks[cols], alive[rows, cols])
+
+    def _per_run(self, live: NDArray[np.int64], values: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Each run's total of ``values`` (the live rows' (L, n_sinks)), summed as over the
+        run's whole (n, n_sinks) block."""
+        runs, n = len(self.batch), self.run.network.n
+        if not values.any():
+            return np.zeros(runs)
+        full = np.zeros((runs * n, values.shape[1]))
+        full[live] = values
+        total: NDArray[np.float64] = full.reshape(runs, n, -1).sum(axis=(1, 2))
+        return total
 
 
 def simulate_batch(run: Run, params: Sequence[Params], seed: int | None = None) -> BatchResult:
