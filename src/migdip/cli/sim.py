@@ -256,28 +256,60 @@ def _corridor(path: Path, runs: int | None, seed: int | None, wh: Warehouse, as_
 @handle_errors
 def backtest_cmd(
     scenario: Annotated[Path, typer.Argument(help="A route-model scenario (kind: route_model).")],
+    step: Annotated[
+        int, typer.Option(min=1, help="Months between forecast origins (1: every month).")
+    ] = 3,
+    jobs: Annotated[int, typer.Option(min=1, help="Processes for the model fits.")] = 2,
     warehouse: WarehouseOpt = None,
     data_version: DataVersionOpt = None,
     pinned: PinnedOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Rolling-origin backtest of a route system: MASE per route and horizon."""
+    """The forecast benchmark on a route system: every forecaster against strong baselines."""
     spec = load_route_scenario(scenario)
     con = with_datasets(open_pinned(warehouse, data_version, pinned))
-    out = backtest_scenario(spec, scenario.parent, con)
+    out = backtest_scenario(spec, scenario.parent, con, step=step, jobs=jobs)
     if as_json:
         emit_json(out, result_meta(con, datasets=True))
         return
-    table = Table(
-        title=f"MASE against the seasonal naive forecast ({out['months'][0]} to "
-        f"{out['months'][1]}); below 1 beats it"
+    _benchmark(out)
+
+
+def _benchmark(out: dict[str, Any]) -> None:
+    from migdip.flows.routes.backtest import LABELS, SELECTION_HORIZONS
+    from migdip.flows.routes.forecasters import BASELINES
+
+    chosen, routes, origins = out["chosen"], out["routes"], out["origins"]
+    wins = [r for r, ok in out["beats_every_baseline"].items() if ok]
+    console.print(
+        f"[bold]Chosen on the origins {origins['selection'][0]} to {origins['selection'][1]}: "
+        f"{LABELS[chosen]}[/]; it beats every baseline ({', '.join(LABELS[m] for m in BASELINES)})"
+        f" at 1, 3 and 6 months on {len(wins)} of {len(routes)} routes"
+        + (f" ({', '.join(wins)})" if wins else "")
     )
-    table.add_column("horizon")
-    for route in out["routes"]:
-        table.add_column(route, justify="right")
-    for h, row in enumerate(out["mase"], start=1):
-        table.add_row(str(h), *("-" if v is None else f"{v:.2f}" for v in row))
-    console.print(table)
+    for h in SELECTION_HORIZONS:
+        table = Table(
+            title=f"MASE at {h} month{'s' if h > 1 else ''}, origins {origins['evaluation'][0]} "
+            f"to {origins['evaluation'][1]} (every {origins['step_months']}; lowest in bold)"
+        )
+        table.add_column("forecaster")
+        for route in routes:
+            table.add_column(route, justify="right")
+        values = {m: [row[h - 1] for row in out["mase"][m]] for m in out["models"]}
+        best = [
+            min((v[r] for v in values.values() if v[r] is not None), default=None)
+            for r in range(len(routes))
+        ]
+        for m, row in values.items():
+            cells = [
+                "-" if v is None else f"[bold]{v:.2f}[/]" if v == best[r] else f"{v:.2f}"
+                for r, v in enumerate(row)
+            ]
+            table.add_row(LABELS[m] + (" (chosen)" if m == chosen else ""), *cells)
+        console.print(table)
+    for level, cov in out["coverage"].items():
+        shown = ", ".join("-" if c is None else f"{100 * c:.0f}%" for c in cov)
+        console.print(f"{level}% interval coverage at 1 to 12 months: {shown}")
 
 
 def _negotiation(path: Path, wh: Warehouse, as_json: bool) -> None:

@@ -72,7 +72,7 @@ def test_intervals_use_only_errors_known_at_the_origin() -> None:
 
 def test_the_committed_benchmark_is_current(data_con: duckdb.DuckDBPyConnection) -> None:
     committed = forecast_report.committed()
-    fresh = forecast_report.summarise(forecast_report.run(data_con))
+    fresh = bt_mod.summarise(forecast_report.run(data_con), forecast_report.STEP)
     assert fresh["chosen"] == committed["chosen"]
     assert fresh["origins"] == committed["origins"]
     assert fresh["beats_every_baseline"] == committed["beats_every_baseline"]

@@ -94,10 +94,46 @@ def test_route_scenarios_run(name: str, data_con: duckdb.DuckDBPyConnection) -> 
         assert np.all(np.array(v["q05"]) <= np.array(v["q95"]))
 
 
-def test_other_region_from_csv(data_con: duckdb.DuckDBPyConnection) -> None:
-    path = ROOT / "scenarios" / "americas_example.yaml"
-    out = backtest_scenario(load_route_scenario(path), path.parent, data_con)
-    assert out["routes"] == ["Central American Route", "South American Route"]
+def _seasonal_scenario(folder: Path, months: int) -> Path:
+    """A scenario on a CSV series that repeats the same twelve months every year."""
+    rows = ["route,nationality,month,count"]
+    for t in range(months):
+        for nat, base in (("AAA", 100), ("BBB", 40)):
+            rows.append(f"A Route,{nat},{2010 + t // 12}-{t % 12 + 1:02d},{base + 30 * (t % 12)}")
+    (folder / "series.csv").write_text("\n".join(rows) + "\n")
+    path = folder / "s.yaml"
+    path.write_text("kind: route_model\nname: seasonal\nseries: series.csv\nroutes: [A Route]\n")
+    return path
+
+
+def test_other_region_benchmark_scores_every_forecaster(tmp_path: Path) -> None:
+    """`migdip sim backtest` on a user's series: every forecaster, the first half of the origins
+    choosing and the second half scored; on a series that repeats every year the seasonal naive
+    forecast is exact, so its MASE is 0 and nothing beats it."""
+    path = _seasonal_scenario(tmp_path, 60)
+    out = backtest_scenario(load_route_scenario(path), tmp_path, None, step=3, jobs=1)
+    assert out["routes"] == ["A Route"] and out["months"] == ["2010-01", "2014-12"]
+    assert out["origins"]["selection"] == ["2012-01", "2013-04"]  # origins 24, 27, ..., 57
+    assert out["origins"]["evaluation"] == ["2013-07", "2014-10"]
+    assert out["mase"]["seasonal_naive"][0] == [0.0] * 12
+    assert out["mase"]["last_value"][0][0] > 0.5
+    assert out["beats_every_baseline"] == {"A Route": out["chosen"] == "seasonal_naive"}
+    with pytest.raises(InputError, match="give 3 forecast origin"):
+        backtest_scenario(load_route_scenario(_seasonal_scenario(tmp_path, 34)), tmp_path, None)
+
+
+def test_backtest_command_prints_the_benchmark(tmp_path: Path) -> None:
+    path = _seasonal_scenario(tmp_path, 60)
+    wh = str(tmp_path / "w.duckdb")
+    args = ["sim", "backtest", str(path), "--jobs", "1", "--warehouse", wh]
+    shown = CliRunner().invoke(app, args, env={"COLUMNS": "160"})
+    assert shown.exit_code == 0, shown.output
+    assert "MASE at 3 months, origins 2013-07 to 2014-10" in shown.output
+    assert "AutoARIMA" in shown.output and "interval coverage" in shown.output
+    doc = json.loads(CliRunner().invoke(app, [*args, "--json"]).output)
+    assert doc["meta"]["data_versions"] and doc["chosen"] in doc["models"]
+    bad = CliRunner().invoke(app, [*args, "--step", "0"])
+    assert bad.exit_code != 0 and "--step" in bad.output
 
 
 def test_route_scenario_errors(tmp_path: Path, data_con: duckdb.DuckDBPyConnection) -> None:

@@ -31,7 +31,8 @@ from migdip.data.series import FRONTEX_ROUTE, IOM_ROUTE, MAIN_ROUTES
 from migdip.errors import InputError, MigdipError
 from migdip.flows.impact import forecast as forecast_impact
 from migdip.flows.impact.its import ITS, seasonal_its, synthetic_control
-from migdip.flows.routes.forecast_report import LABELS, committed_backtest
+from migdip.flows.routes.backtest import LABELS
+from migdip.flows.routes.forecast_report import committed_backtest
 from migdip.paths import records_dir
 
 

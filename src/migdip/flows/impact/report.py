@@ -6,7 +6,8 @@ import duckdb
 
 from migdip.flows.impact import forecast as forecast_impact
 from migdip.flows.impact.deals import committed_estimates, evaluate
-from migdip.flows.routes.forecast_report import LABELS, committed_backtest
+from migdip.flows.routes.backtest import LABELS
+from migdip.flows.routes.forecast_report import committed_backtest
 
 
 def render(con: duckdb.DuckDBPyConnection) -> str:

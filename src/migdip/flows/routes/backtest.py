@@ -17,6 +17,7 @@ outcome was known by t (at least ``MIN_CALIBRATION`` of them), added to its log 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -27,6 +28,7 @@ from migdip.flows.routes.forecasters import BASELINES, NAMES, SEASON, Spec, fore
 from migdip.flows.routes.model import RouteData, RouteParams, fit, forecast
 
 HORIZONS = 12
+STEP = 3  # months between origins: the statistical models' searches are the cost
 EVALUATION_FROM = "2019-01"
 SELECTION_HORIZONS = (1, 3, 6)
 MIN_CALIBRATION = 24
@@ -34,6 +36,17 @@ MIN_HISTORY = 24  # months of a route's own data before it is forecast
 LEVELS = (80, 95)
 MEMBERS = (*BASELINES, "route_model")  # of the weighted combination
 MODELS = (*NAMES, "route_model", "weighted")
+LABELS = {
+    "last_value": "last value",
+    "seasonal_naive": "seasonal naive",
+    "drift": "drift",
+    "auto_ets": "AutoETS",
+    "auto_arima": "AutoARIMA",
+    "auto_theta": "AutoTheta",
+    "combination": "median of AutoETS, AutoARIMA, AutoTheta",
+    "route_model": "route model",
+    "weighted": "combination weighted on past errors",
+}
 
 
 @dataclass(frozen=True)
@@ -45,9 +58,10 @@ class Backtest:
     forecast: NDArray[np.float64]  # (models, routes, origins, horizons) point forecasts
     actual: NDArray[np.float64]  # (routes, origins, horizons), NaN past the data
     scale: NDArray[np.float64]  # (routes, origins) MASE denominators
+    evaluation_from: str = EVALUATION_FROM  # origins from this month on are scored, not chosen on
 
     def evaluation(self) -> NDArray[np.bool_]:
-        return np.array([self.months[o] >= EVALUATION_FROM for o in self.origins])
+        return np.array([self.months[o] >= self.evaluation_from for o in self.origins])
 
     def scaled_errors(self) -> NDArray[np.float64]:
         """(models, routes, origins, horizons) |forecast - actual| / scale."""
@@ -114,10 +128,12 @@ def run(
     step: int = 1,
     p: RouteParams | None = None,
     jobs: int = 2,
+    evaluation_from: str = EVALUATION_FROM,
 ) -> Backtest:
     """Every forecaster from every origin. The statistical models search for their
     specification at the first origin of every twelve months and refit it at the others; the
-    years run in ``jobs`` processes (the figures do not depend on the order)."""
+    years run in ``jobs`` processes (the figures do not depend on the order). The origins from
+    ``evaluation_from`` (YYYY-MM) on are scored; the earlier ones choose the project's forecast."""
     p = p or RouteParams()
     totals = data.totals()
     n_t = len(data.months)
@@ -139,7 +155,9 @@ def run(
     errors = np.abs(forecasts[members] - actual[None]) / scale[None, :, :, None]
     w = weights(errors, origins, origins)
     forecasts[MODELS.index("weighted")] = combine(forecasts[members], w)
-    return Backtest(data.routes, data.months, origins, MODELS, forecasts, actual, scale)
+    return Backtest(
+        data.routes, data.months, origins, MODELS, forecasts, actual, scale, evaluation_from
+    )
 
 
 def intervals(
@@ -167,10 +185,55 @@ def intervals(
 
 
 def coverage(bt: Backtest, model: str, level: int) -> NDArray[np.float64]:
-    """(horizons,) share of evaluation forecasts whose outcome fell inside the interval."""
+    """(horizons,) share of evaluation forecasts whose outcome fell inside the interval (NaN
+    where no evaluation forecast had an interval yet)."""
     lo, hi = intervals(bt, model, level)
     ev = bt.evaluation()
     a, lo, hi = bt.actual[:, ev], lo[:, ev], hi[:, ev]
     scored = ~np.isnan(a) & ~np.isnan(lo)
     inside = (a >= lo) & (a <= hi) & scored
-    return np.asarray(inside.sum(axis=(0, 1)) / np.maximum(scored.sum(axis=(0, 1)), 1))
+    n = scored.sum(axis=(0, 1))
+    share = np.divide(inside.sum(axis=(0, 1)), n, out=np.full(n.shape, np.nan), where=n > 0)
+    return np.asarray(share)  # NaN at a horizon with no interval to score
+
+
+def summarise(bt: Backtest, step: int) -> dict[str, Any]:
+    """The benchmark's figures: the chosen forecast, every forecaster's MASE on the evaluation
+    origins (models x routes x horizons), whether the chosen one beats every baseline at 1, 3 and
+    6 months on each route, and the coverage of its intervals (``step``: months between
+    origins)."""
+    ev = bt.evaluation()
+    mase = bt.mase(ev)  # (models, routes, horizons)
+    chosen = bt.chosen()
+    k = bt.models.index(chosen)
+    rivals = [m for m in BASELINES if m != chosen]
+    beats = []
+    for r in range(len(bt.routes)):
+        ok = all(
+            mase[k, r, h - 1] < mase[bt.models.index(m), r, h - 1]
+            for m in rivals
+            for h in SELECTION_HORIZONS
+        )
+        beats.append(bool(ok))
+    selection = np.nanmean(bt.mase(~ev)[:, :, [h - 1 for h in SELECTION_HORIZONS]], axis=(1, 2))
+
+    def r2(x: float) -> float | None:
+        return None if np.isnan(x) else round(float(x), 3)  # None: nothing to score
+
+    return {
+        "routes": bt.routes,
+        "models": list(bt.models),
+        "origins": {
+            "selection": [bt.months[int(o)] for o in bt.origins[~ev][[0, -1]]],
+            "evaluation": [bt.months[int(o)] for o in bt.origins[ev][[0, -1]]],
+            "step_months": step,
+        },
+        "chosen": chosen,
+        "selection_mase": {m: r2(v) for m, v in zip(bt.models, selection, strict=True)},
+        "mase": {
+            m: [[r2(v) for v in mase[i, r]] for r in range(len(bt.routes))]
+            for i, m in enumerate(bt.models)
+        },
+        "beats_every_baseline": dict(zip(bt.routes, beats, strict=True)),
+        "coverage": {str(lv): [r2(c) for c in coverage(bt, chosen, lv)] for lv in LEVELS},
+    }

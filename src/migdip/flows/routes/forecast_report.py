@@ -26,68 +26,18 @@ import numpy as np
 from migdip.atomic import write_bytes, write_text
 from migdip.data.series import FRONTEX_ROUTE, MAIN_ROUTES
 from migdip.flows.routes import backtest as bt_mod
-from migdip.flows.routes.backtest import LEVELS, SELECTION_HORIZONS, Backtest, coverage
-from migdip.flows.routes.forecasters import BASELINES
+from migdip.flows.routes.backtest import LABELS, SELECTION_HORIZONS, Backtest
 from migdip.flows.routes.model import RouteParams, from_frontex
 
 FILE = "data/forecast_backtest.json"
 ARRAYS = "data/forecast_backtest.npz"
-STEP = 3  # an origin every third month: the statistical searches are the cost
-LABELS = {
-    "last_value": "last value",
-    "seasonal_naive": "seasonal naive",
-    "drift": "drift",
-    "auto_ets": "AutoETS",
-    "auto_arima": "AutoARIMA",
-    "auto_theta": "AutoTheta",
-    "combination": "median of AutoETS, AutoARIMA, AutoTheta",
-    "route_model": "route model",
-    "weighted": "combination weighted on past errors",
-}
+STEP = bt_mod.STEP
 
 
 def run(con: duckdb.DuckDBPyConnection, jobs: int = 2) -> Backtest:
     routes = [FRONTEX_ROUTE[r] for r in MAIN_ROUTES]
     data = from_frontex(con, routes, RouteParams().top_nationalities)
     return bt_mod.run(data, step=STEP, jobs=jobs)
-
-
-def summarise(bt: Backtest) -> dict[str, Any]:
-    ev = bt.evaluation()
-    mase = bt.mase(ev)  # (models, routes, horizons)
-    chosen = bt.chosen()
-    k = bt.models.index(chosen)
-    rivals = [m for m in BASELINES if m != chosen]
-    beats = []
-    for r in range(len(bt.routes)):
-        ok = all(
-            mase[k, r, h - 1] < mase[bt.models.index(m), r, h - 1]
-            for m in rivals
-            for h in SELECTION_HORIZONS
-        )
-        beats.append(bool(ok))
-    selection = np.nanmean(bt.mase(~ev)[:, :, [h - 1 for h in SELECTION_HORIZONS]], axis=(1, 2))
-
-    def r2(x: float) -> float:
-        return round(float(x), 3)
-
-    return {
-        "routes": bt.routes,
-        "models": list(bt.models),
-        "origins": {
-            "selection": [bt.months[int(o)] for o in bt.origins[~ev][[0, -1]]],
-            "evaluation": [bt.months[int(o)] for o in bt.origins[ev][[0, -1]]],
-            "step_months": STEP,
-        },
-        "chosen": chosen,
-        "selection_mase": {m: r2(v) for m, v in zip(bt.models, selection, strict=True)},
-        "mase": {
-            m: [[r2(v) for v in mase[i, r]] for r in range(len(bt.routes))]
-            for i, m in enumerate(bt.models)
-        },
-        "beats_every_baseline": dict(zip(bt.routes, beats, strict=True)),
-        "coverage": {str(lv): [r2(c) for c in coverage(bt, chosen, lv)] for lv in LEVELS},
-    }
 
 
 def path(name: str = FILE) -> Path:
@@ -205,7 +155,7 @@ def main(argv: list[str] | None = None) -> None:
     from migdip.warehouse import Warehouse
 
     bt = run(with_datasets(Warehouse()))
-    summary = summarise(bt)
+    summary = bt_mod.summarise(bt, STEP)
     if args:
         write_text(path(), json.dumps(summary, indent=1) + "\n")
         write_bytes(path(ARRAYS), arrays(bt))

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from migdip.errors import InputError
 from migdip.flows.engine.levers import Lever
+from migdip.flows.routes import backtest as bt_mod
 from migdip.flows.routes.diversion_range import estimated_range
 from migdip.flows.routes.model import (
     RouteData,
@@ -294,18 +295,33 @@ def scenario_kind(path: Path) -> str:
 
 
 def backtest_scenario(
-    spec: RouteScenarioFile, base: Path, con: duckdb.DuckDBPyConnection | None
+    spec: RouteScenarioFile,
+    base: Path,
+    con: duckdb.DuckDBPyConnection | None,
+    step: int = bt_mod.STEP,
+    jobs: int = 2,
 ) -> dict[str, Any]:
-    """Rolling-origin MASE (against the seasonal naive forecast) for a scenario's route system."""
-    from migdip.flows.routes.model import backtest
-
+    """The forecast benchmark on a scenario's route system (``routes.backtest``): every
+    forecaster (the last value, the seasonal naive, drift, statsforecast's AutoETS, AutoARIMA and
+    AutoTheta, their median, the route model, the weighted combination) from every ``step``-th
+    month once the series has ``MIN_HISTORY`` months. The first half of the origins chooses the
+    project's forecast, the second half scores every forecaster (MASE at 1 to 12 months), as the
+    published Frontex benchmark does with its fixed split."""
+    if step < 1:
+        raise InputError(f"step {step}: accepted: a whole number of months, 1 or more")
     p = route_params(spec.params)
     data = load_series(spec.series, spec.routes, base, con, p.top_nationalities)
-    first = min(36, max(len(data.months) - 13, 12))
-    bt = backtest(data, p, first_origin=first)
-    return {
-        "routes": data.routes,
-        "months": [data.months[0], data.months[-1]],
-        "mase": [[None if np.isnan(v) else float(v) for v in row] for row in bt["mase"]],
-        "origins": bt["origins"].tolist(),
-    }
+    first = bt_mod.MIN_HISTORY
+    n_origins = len(range(first, len(data.months) - 1, step))
+    if n_origins < 4:
+        raise InputError(
+            f"series {spec.series}: {len(data.months)} months ({data.months[0]} to "
+            f"{data.months[-1]}) give {n_origins} forecast origin(s) every {step} month(s) after "
+            f"the first {first}; accepted: a series long enough for 4 (at least "
+            f"{first + 3 * step + 2} months), or a smaller step"
+        )
+    split = data.months[first + step * (n_origins // 2)]
+    bt = bt_mod.run(data, first, step, p, jobs=jobs, evaluation_from=split)
+    out = bt_mod.summarise(bt, step)
+    out["months"] = [data.months[0], data.months[-1]]
+    return out
