@@ -95,10 +95,17 @@ def test_workers_sharing_a_folder_answer_for_each_others_jobs(tmp_path: Path) ->
     from migdip.jobs import JobManager
 
     a, b = JobManager(folder=tmp_path), JobManager(folder=tmp_path)
-    done = a.submit("sum", {"n": 3}, lambda ctx: {"total": 6})
+    meta = {"migdip_version": "0.1.0", "data_versions": [{"dataset": "wdi", "version": "abc"}]}
+
+    def summed(ctx: Context) -> dict[str, int]:
+        ctx.computed_from(meta)
+        return {"total": 6}
+
+    done = a.submit("sum", {"n": 3}, summed)
     a.wait(done.id)
     seen = b.get(done.id)
     assert seen.status == "done" and seen.result == {"total": 6}
+    assert done.meta == meta and seen.meta == meta  # what it was computed from, when it ran
     assert done.id in {j.id for j in b.all()}
 
     started = threading.Event()

@@ -2,7 +2,9 @@
 
 A job is a function ``work(ctx) -> result`` that reports progress with ``ctx.progress(share)``
 (0 to 1) and checks ``ctx.check()``; both raise :class:`Cancelled` once the job is cancelled or
-has run longer than ``max_seconds``. At most ``max_workers`` jobs run at once and at most
+has run longer than ``max_seconds``. ``ctx.computed_from(meta)`` names what the result is computed
+from (:func:`migdip.meta.result_meta` of the connection it reads, as it runs); a finished job
+keeps it as ``job.meta``. At most ``max_workers`` jobs run at once and at most
 ``max_queued`` wait; more are refused with a clear error. Finished jobs keep their result (or
 error) until ``keep`` newer jobs have finished.
 
@@ -51,6 +53,7 @@ class Job:
     finished: float | None = None
     result: Any = None
     error: str | None = None
+    meta: dict[str, Any] | None = None  # what the result is computed from (set as it runs)
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
     _folder: Path | None = field(default=None, repr=False)
     _saved: float = field(default=0.0, repr=False)
@@ -61,7 +64,8 @@ class Job:
         if self._folder is None or (not force and time.monotonic() - self._saved < 0.25):
             return
         self._saved = time.monotonic()
-        doc = self.public() | {"result": self.result if self.status == DONE else None}
+        done = self.status == DONE
+        doc = self.public() | {"result": self.result if done else None, "meta": self.meta}
         write_text(self._folder / f"{self.id}.json", json.dumps(doc, default=str))
 
     def cancel_requested(self) -> bool:
@@ -79,7 +83,7 @@ class Job:
         job = cls(doc["id"], doc["kind"], doc["params"], doc["status"], doc["progress"])
         job.message, job.created = doc["message"], doc["created"]
         job.started, job.finished, job.error = doc["started"], doc["finished"], doc["error"]
-        job.result, job._folder = doc.get("result"), path.parent
+        job.result, job.meta, job._folder = doc.get("result"), doc.get("meta"), path.parent
         return job
 
     def public(self) -> dict[str, Any]:
@@ -108,6 +112,11 @@ class Context:
             raise Cancelled("cancelled")
         if time.monotonic() > self.deadline:
             raise Cancelled("ran longer than the limit")
+
+    def computed_from(self, meta: dict[str, Any]) -> None:
+        """Name what the result is computed from: the data versions and Atlas build the job
+        reads (:func:`migdip.meta.result_meta`), captured when it runs, not when it is fetched."""
+        self.job.meta = meta
 
     def progress(self, share: float, message: str = "") -> None:
         self.check()

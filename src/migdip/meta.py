@@ -1,13 +1,16 @@
 """What a result was computed from: the ``meta`` of every CLI ``--json`` output.
 
 - ``data_versions``: the version in use of each dataset in the warehouse the command read
-  (:func:`migdip.data.versions.data_versions`, the list the API's ``meta`` names too); empty
-  for a command that reads no dataset. A saved output is a pinned versions file:
-  ``migdip COMMAND ... --pinned OUTPUT.json`` reads those versions again.
+  (:func:`migdip.data.versions.data_versions`); empty for a command that reads no dataset. A
+  saved output is a pinned versions file: ``migdip COMMAND ... --pinned OUTPUT.json`` reads
+  those versions again.
 - ``atlas``: the Atlas build the command read (records folder, fingerprint of the record files
   and the codebook, number of records), for commands on the Atlas. The bundled records are
   versioned with migdip itself.
 - ``migdip_version``: the code, bundled records and definitions that computed it.
+
+The REST API's ``meta`` is this too (plus ``api_version``; ``migdip.api.state.State.result_meta``,
+once per warehouse generation), and so is what a job's result names (``migdip.tasks``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The kinds of long run that can be started as jobs (by the REST API or from Python).
 
 Each kind checks its parameters up front (so a bad request is refused before it is queued) and
-returns the work to run with a DuckDB connection of its own.
+returns the work to run with a DuckDB connection of its own. The work names what its result is
+computed from as it starts (``ctx.computed_from``: the data versions of its connection, and the
+Atlas build for a kind that reads the Atlas, ``impact``), the ``meta`` the CLI gives the same run.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from migdip.data.actors import resolve
 from migdip.errors import InputError
 from migdip.jobs import Context
+from migdip.meta import result_meta
 from migdip.paths import scenarios_dir
 
 Work = Callable[[Context], Any]
@@ -56,13 +59,17 @@ def _checked(model: type[BaseModel], data: dict[str, Any], where: str) -> Any:
 
 
 def _on_connection(
-    connect: ConFactory, run: Callable[[duckdb.DuckDBPyConnection, Context], Any]
+    connect: ConFactory,
+    run: Callable[[duckdb.DuckDBPyConnection, Context], Any],
+    atlas: bool = False,
 ) -> Work:
-    """Work that runs ``run`` on a connection of its own, closed afterwards."""
+    """Work that runs ``run`` on a connection of its own, closed afterwards; its result names
+    the data versions it read (and with ``atlas`` the Atlas build)."""
 
     def work(ctx: Context) -> Any:
         con = connect()
         try:
+            ctx.computed_from(result_meta(con, datasets=True, atlas=atlas))
             return run(con, ctx)
         finally:
             con.close()
@@ -152,6 +159,7 @@ def _network_work(path: Any, runs: int | None) -> Work:
     names = list(sc.variants())
 
     def work(ctx: Context) -> Any:
+        ctx.computed_from(result_meta())  # the scenario file alone, no dataset
         done = [0]
 
         def step(_: str) -> None:
@@ -167,7 +175,7 @@ def impact_work(params: dict[str, Any], connect: ConFactory) -> Work:
     from migdip.flows.impact.deals import evaluate, public
 
     p: ImpactParams = _checked(ImpactParams, params, "job impact: params")
-    return _on_connection(connect, lambda con, ctx: public(evaluate(con, p.record_id)))
+    return _on_connection(connect, lambda con, ctx: public(evaluate(con, p.record_id)), atlas=True)
 
 
 def negotiation_work(params: dict[str, Any], connect: ConFactory) -> Work:

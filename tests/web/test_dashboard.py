@@ -410,6 +410,28 @@ def test_downloads_with_real_download(page: Any, shots: Path) -> None:
     assert len(text.splitlines()) > 200
 
 
+def test_footer_names_the_data_versions_and_the_atlas_build(page: Any, shots: Path) -> None:
+    meta = page.request.get("/api/v1/atlas/stats").json()["meta"]
+    build, versions = meta["atlas"], meta["data_versions"]
+    page.goto("/#/atlas")
+    expect(page.locator("#atlas-results li").first).to_be_visible()
+    page.locator(".site-footer summary").click()
+    named = page.locator("#atlas-build")
+    expect(named).to_be_visible()
+    expect(named).to_have_text(
+        f"Atlas build {build['fingerprint'][:12]}: {build['records']:,} records, "
+        f"built {build['built_at']}."
+    )
+    footer = page.locator("#data-versions")
+    expect(footer).to_contain_text("Reproduce them with migdip data use --pinned")
+    for v in versions:
+        expect(footer).to_contain_text(f"{v['dataset']} {v['version']}")
+    shot(page, shots, "footer-versions")
+    page.goto("/#/downloads")  # a page that reads no Atlas: the build read last stays named
+    expect(page.get_by_role("table", name="Datasets with provenance and downloads")).to_be_visible()
+    expect(named).to_contain_text(build["fingerprint"][:12])
+
+
 def test_chart_png_and_svg_export(page: Any) -> None:
     page.goto("/#/timeline")
     expect(page.locator("a.bar").first).to_be_attached()

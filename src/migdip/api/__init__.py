@@ -11,13 +11,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
 from migdip import __version__
 from migdip.api import envelope, v1_atlas, v1_flows, v1_models, v1_states
-from migdip.api.envelope import DATA_VERSIONS, Envelope, ok
+from migdip.api.deps import NamesVersions
+from migdip.api.envelope import Envelope, ok
 from migdip.api.middleware import BodyLimit, ResponseCache
 from migdip.api.state import Settings, State
 
@@ -27,12 +28,6 @@ __all__ = ["Settings", "app_from_env", "create_app"]
 def app_from_env() -> FastAPI:
     """The app with settings from the environment (each worker of ``migdip serve --workers``)."""
     return create_app(Settings.from_env())
-
-
-async def current_versions(request: Request) -> None:
-    """Name the data versions in every result's meta (an async dependency: the context it sets
-    reaches the endpoint, which runs in a worker thread)."""
-    DATA_VERSIONS.set(request.app.state.migdip.data_versions())
 
 
 def create_app(settings: Settings | None = None, state: State | None = None) -> FastAPI:
@@ -55,7 +50,7 @@ def create_app(settings: Settings | None = None, state: State | None = None) -> 
     )
     app.state.migdip = state or State(settings)
     envelope.install(app)
-    v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(current_versions)])
+    v1 = APIRouter(prefix="/api/v1", dependencies=[NamesVersions])
 
     @v1.get("", response_model=Envelope, summary="What the API serves", tags=["about"])
     def index(request: Request) -> Any:

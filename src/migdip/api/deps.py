@@ -1,4 +1,5 @@
-"""Shared dependencies of the routers: the process state, a connection, the write token, pages."""
+"""Shared dependencies of the routers: the process state, a connection, the write token, pages,
+what a result names in its meta."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from urllib.parse import urlencode
 import duckdb
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
+from migdip.api.envelope import RESULT_META
 from migdip.api.state import State
 
 MAX_LIMIT = 500
@@ -25,6 +28,23 @@ def state(request: Request) -> State:
 def connection(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
     with state(request).pool.connection() as con:
         yield con
+
+
+async def names_versions(request: Request) -> None:
+    """Every result's meta names the data versions of the generation it reads (every ``/api/v1``
+    operation declares this)."""
+    RESULT_META.set(await run_in_threadpool(state(request).result_meta))
+
+
+async def reads_atlas(request: Request) -> None:
+    """An operation that reads the Atlas: its meta names the Atlas build too."""
+    RESULT_META.set(await run_in_threadpool(state(request).result_meta, True))
+
+
+# Async, so that the context they set reaches the operation (which runs in a worker thread); the
+# meta itself is computed in a thread (once per generation), never on the event loop.
+NamesVersions = Depends(names_versions)
+ReadsAtlas = Depends(reads_atlas)
 
 
 def actor(request: Request) -> str:

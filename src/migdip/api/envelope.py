@@ -61,15 +61,16 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-# The data versions of the warehouse a request reads (set per request by ``current_versions``
-# in migdip.api): every result's meta names them, so the figures can be reproduced.
-DATA_VERSIONS: ContextVar[list[dict[str, Any]] | None] = ContextVar("data_versions", default=None)
+# What a request's results were computed from (:func:`migdip.meta.result_meta` of the warehouse
+# generation it reads: migdip_version, data_versions, and atlas for endpoints that read the
+# Atlas), set per request by the dependencies in migdip.api.deps: every result's meta names
+# them, so the figures can be reproduced.
+RESULT_META: ContextVar[dict[str, Any] | None] = ContextVar("result_meta", default=None)
 
 
 def ok(data: Any, **meta: Any) -> dict[str, Any]:
-    versions = DATA_VERSIONS.get()
-    extra = {"data_versions": versions} if versions is not None else {}
-    return {"data": data, "meta": {"api_version": API_VERSION, **meta, **extra}}
+    """The result envelope; ``meta`` adds to (or, for a job's result, replaces) the request's."""
+    return {"data": data, "meta": {"api_version": API_VERSION, **(RESULT_META.get() or {}), **meta}}
 
 
 def error(

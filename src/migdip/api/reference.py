@@ -17,9 +17,14 @@ Generated from the OpenAPI document (`python -m migdip.api.reference`); the live
 
 - Results come in one envelope, `{"data": ..., "meta": {"api_version": "v1", ...}}`; collections
   add `total`, `limit`, `offset` and `next` (the URL of the next page) to `meta`. Every
-  `meta` names the `data_versions` in use (dataset, version, release, retrieved_at, sha256): a
-  pinned versions file (a saved response works): `migdip COMMAND --pinned FILE` reads those
-  versions for one run, `migdip data use --pinned FILE` puts them in use (see docs/data.md).
+  `meta` is the CLI's (`migdip.meta.result_meta`) plus `api_version`: `migdip_version`, the
+  `data_versions` in use (dataset, version, release, retrieved_at, sha256) and, for operations
+  that read the Atlas (records, stats, timeline, network, coverage, money, flow checks, a
+  country's profile, a route's series), `atlas`: the build read (`records_dir`, `fingerprint`,
+  `records`, `built_at`). A job's result names the versions (and Atlas build) it was computed
+  from, when it ran. A saved response is a pinned versions file: `migdip COMMAND --pinned FILE`
+  reads those versions for one run, `migdip data use --pinned FILE` puts them in use (see
+  docs/data.md).
 - Errors come in one envelope, `{"error": {"status", "code", "message", "problems": [{"field",
   "value", "message"}]}}`: 400 `bad_input` (the message names the value and what is accepted),
   401 `unauthorized`, 404 `not_found`, 409 `exists`, 413 `too_large`, 422 `invalid_request`,

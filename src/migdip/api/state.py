@@ -10,14 +10,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from migdip.atlas.store import ensure_atlas
 from migdip.data.ingest import ensure_bundled
-from migdip.data.versions import data_versions
 from migdip.errors import InputError, MigdipError
 from migdip.jobs import JobManager
+from migdip.meta import result_meta
 from migdip.paths import records_dir
 from migdip.warehouse import Warehouse
 
@@ -186,7 +187,7 @@ class State:
         ingested = ensure_bundled(self.warehouse)
         built = ensure_atlas(self.warehouse, self.records)
         self.prepared = ingested or built  # whether this start had to write the warehouse
-        self._versions: tuple[str | None, list[dict[str, object]]] | None = None
+        self._meta: dict[bool, tuple[str | None, dict[str, Any]]] = {}  # by reads-the-Atlas
         self.pool = Pool(
             self.warehouse, settings.connections, settings.wait_seconds, settings.heavy_seconds
         )
@@ -198,16 +199,18 @@ class State:
             folder=folder if self.warehouse.shared else None,
         )
 
-    def data_versions(self) -> list[dict[str, object]]:
-        """The versions in use in the current generation (computed once per generation)."""
+    def result_meta(self, atlas: bool = False) -> dict[str, Any]:
+        """What a result read from the current generation was computed from
+        (:func:`migdip.meta.result_meta`: the data versions in use, and with ``atlas`` the Atlas
+        build), computed once per generation."""
         generation = self.warehouse.generation()
-        cached = self._versions
+        cached = self._meta.get(atlas)
         if cached is not None and cached[0] == generation:
             return cached[1]
         with self.pool.connection() as con:
-            versions = data_versions(con)
-        self._versions = (generation, versions)
-        return versions
+            meta = result_meta(con, datasets=True, atlas=atlas)
+        self._meta[atlas] = (generation, meta)
+        return meta
 
     def close(self) -> None:
         self.jobs.shutdown()

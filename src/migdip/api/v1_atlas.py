@@ -8,7 +8,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi import Path as PathParam
 
-from migdip.api.deps import DOWNLOADABLE, Con, Format, Limit, Offset, Token, actor, page_meta, state
+from migdip.api.deps import (
+    DOWNLOADABLE,
+    Con,
+    Format,
+    Limit,
+    Offset,
+    ReadsAtlas,
+    Token,
+    actor,
+    page_meta,
+    state,
+)
 from migdip.api.downloads import download
 from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.atlas.codebook import fields, vocabulary, vocabulary_names
@@ -96,6 +107,7 @@ FacetsDep = Annotated[Facets, Depends(facets)]
     "/records",
     response_model=None,
     responses=DOWNLOADABLE,
+    dependencies=[ReadsAtlas],
     summary="Search records (facets, full text)",
 )
 def records(
@@ -114,7 +126,12 @@ def records(
     return ok(found.records, **page_meta(request, found.total, limit, offset), facets=found.facets)
 
 
-@router.get("/records/{record_id}", response_model=Envelope, summary="One record, with its sources")
+@router.get(
+    "/records/{record_id}",
+    response_model=Envelope,
+    dependencies=[ReadsAtlas],
+    summary="One record, with its sources",
+)
 def record(record_id: Annotated[str, PathParam(max_length=120)], con: Con) -> Any:
     return ok(get_record(con, record_id))
 
@@ -122,6 +139,7 @@ def record(record_id: Annotated[str, PathParam(max_length=120)], con: Con) -> An
 @router.get(
     "/records/{record_id}/flows",
     response_model=Envelope,
+    dependencies=[ReadsAtlas],
     summary="A record's sourced flow figures beside the warehouse series they name",
 )
 def record_flow_series(record_id: Annotated[str, PathParam(max_length=120)], con: Con) -> Any:
@@ -173,7 +191,12 @@ def audit(con: Con, limit: Limit = 50, offset: Offset = 0) -> Any:
     return ok([dict(zip(names, (str(r[0]), *r[1:]), strict=True)) for r in rows])
 
 
-@router.get("/coverage", response_model=Envelope, summary="What the curated records code, by field")
+@router.get(
+    "/coverage",
+    response_model=Envelope,
+    dependencies=[ReadsAtlas],
+    summary="What the curated records code, by field",
+)
 def atlas_coverage(con: Con) -> Any:
     return ok(coverage(con))
 
@@ -181,6 +204,7 @@ def atlas_coverage(con: Con) -> Any:
 @router.get(
     "/flow-checks",
     response_model=Envelope,
+    dependencies=[ReadsAtlas],
     summary="Sourced flow figures checked against the warehouse's series (>10% flagged)",
 )
 def atlas_flow_checks(con: Con) -> Any:
@@ -191,6 +215,7 @@ def atlas_flow_checks(con: Con) -> Any:
     "/money",
     response_model=None,
     responses=DOWNLOADABLE,
+    dependencies=[ReadsAtlas],
     summary="Deals by the share of promised money paid (euros)",
 )
 def atlas_money(con: Con, format: Format = None) -> Any:
@@ -198,17 +223,24 @@ def atlas_money(con: Con, format: Format = None) -> Any:
     return download(rows, format, "atlas-money") if format is not None else ok(rows)
 
 
-@router.get("/stats", response_model=Envelope, summary="Counts by facet")
+@router.get("/stats", response_model=Envelope, dependencies=[ReadsAtlas], summary="Counts by facet")
 def atlas_stats(con: Con) -> Any:
     return ok(stats(con))
 
 
-@router.get("/timeline", response_model=Envelope, summary="Records by year")
+@router.get(
+    "/timeline", response_model=Envelope, dependencies=[ReadsAtlas], summary="Records by year"
+)
 def atlas_timeline(con: Con, f: FacetsDep) -> Any:
     return ok(timeline(con, f))
 
 
-@router.get("/network", response_model=Envelope, summary="Actors linked by shared records")
+@router.get(
+    "/network",
+    response_model=Envelope,
+    dependencies=[ReadsAtlas],
+    summary="Actors linked by shared records",
+)
 def atlas_network(con: Con, f: FacetsDep) -> Any:
     return ok(network(con, f).as_dict())
 

@@ -8,7 +8,16 @@ import yaml
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 
-from migdip.api.deps import DOWNLOADABLE, Con, Format, HeavyCon, Limit, Offset, page_meta
+from migdip.api.deps import (
+    DOWNLOADABLE,
+    Con,
+    Format,
+    HeavyCon,
+    Limit,
+    Offset,
+    ReadsAtlas,
+    page_meta,
+)
 from migdip.api.downloads import download
 from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.data.ingest import list_datasets
@@ -90,6 +99,7 @@ def _impact(record_id: str) -> dict[str, Any] | None:
     "/routes/{route}/series",
     response_model=None,
     responses=DOWNLOADABLE,
+    dependencies=[ReadsAtlas],
     summary="Monthly detections, deals, impacts",
 )
 def series(

@@ -136,4 +136,4 @@ def job_result(job_id: JobId, request: Request, format: Format = None) -> Any:
     if format is not None:
         rows = j.result if isinstance(j.result, list) else [j.result]
         return download(rows, format, f"job-{job_id}")
-    return ok(j.result, job=j.public())
+    return ok(j.result, job=j.public(), **(j.meta or {}))  # the versions the job read

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 
-from migdip.api.deps import DOWNLOADABLE, Con, Format, HeavyCon, Limit, Offset, page_meta
+from migdip.api.deps import (
+    DOWNLOADABLE,
+    Con,
+    Format,
+    HeavyCon,
+    Limit,
+    Offset,
+    ReadsAtlas,
+    page_meta,
+)
 from migdip.api.downloads import download
 from migdip.api.envelope import ERROR_RESPONSES, Envelope, ok
 from migdip.data.countries import bloc_memberships, m49_codes, states
@@ -40,7 +49,12 @@ def countries() -> Any:
     return ok(rows, total=len(rows))
 
 
-@router.get("/countries/{code}", response_model=Envelope, summary="A country's profile")
+@router.get(
+    "/countries/{code}",
+    response_model=Envelope,
+    dependencies=[ReadsAtlas],
+    summary="A country's profile",
+)
 def country(code: CodePath, con: Con) -> Any:
     return ok(country_profile(con, code.upper()))
 

@@ -1,4 +1,5 @@
 // Talking to the REST API: envelopes, errors, the token, a few cached look-ups.
+import { fmt } from "./dom.js";
 
 export const API = "api/v1";
 const TOKEN_KEY = "migdip-token";
@@ -72,19 +73,30 @@ export async function api(path, params = {}, opts = {}) {
   return json;
 }
 
-let shownVersions = "";
+const shown = new Map();
 
-/** The footer names the data versions the figures come from (every result's meta has them). */
+/** Set a footer element's text when it changed. */
+function showText(id, text) {
+  const el = typeof document === "undefined" ? null : document.getElementById(id);
+  if (!el || shown.get(id) === text) return;
+  shown.set(id, text);
+  el.textContent = text;
+}
+
+/** The footer names the data versions the figures come from (every result's meta has them)
+ * and the Atlas build (in the meta of every result that reads the Atlas). */
 function showVersions(meta) {
   const versions = meta && meta.data_versions;
-  const el = typeof document === "undefined" ? null : document.getElementById("data-versions");
-  if (!versions || !el) return;
-  const text = versions
-    .map((v) => `${v.dataset} ${v.version}${v.release ? ` (${v.release})` : ""}`)
-    .join("; ");
-  if (text === shownVersions) return;
-  shownVersions = text;
-  el.textContent = `${text}. Reproduce them with migdip data use --pinned (a result's meta is a pinned file).`;
+  if (versions && versions.length) {
+    const text = versions
+      .map((v) => `${v.dataset} ${v.version}${v.release ? ` (${v.release})` : ""}`)
+      .join("; ");
+    showText("data-versions", `${text}. Reproduce them with migdip data use --pinned (a result's meta is a pinned file).`);
+  }
+  const atlas = meta && meta.atlas;
+  if (atlas && atlas.fingerprint) {
+    showText("atlas-build", `Atlas build ${atlas.fingerprint.slice(0, 12)}: ${fmt(atlas.records)} records, built ${atlas.built_at}.`);
+  }
 }
 
 const cache = new Map();
