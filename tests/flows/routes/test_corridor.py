@@ -80,22 +80,46 @@ def test_levers_hold_for_their_calendar_months_only() -> None:
     assert counts[3, 2] == 300 and counts[6, 2] == 300
 
 
+def test_attractiveness_moves_the_choice_of_path_not_the_number_setting_out() -> None:
+    lever = Lever("EMED", "attractiveness", 0.0, "2016-07", factor=3.0)
+    r = simulate(EUROPE, MONTHS, _departures(), levers=(lever,))
+    counts = r.by_checkpoint()
+    np.testing.assert_allclose(
+        counts[:6], simulate(EUROPE, MONTHS, _departures()).by_checkpoint()[:6]
+    )
+    # from July the two paths through EMED weigh 3: 1800 + 600 + 50 + 300, rescaled to 1150
+    scale = 1150 / 2750
+    np.testing.assert_allclose(counts[6:, 0], (1800 + 600) * scale)
+    np.testing.assert_allclose(counts[6:, 1], (1800 + 50) * scale)
+    np.testing.assert_allclose(counts[6:, 2], 300 * scale)
+    np.testing.assert_allclose(r.entered.sum(axis=2), 1150.0)  # nobody new sets out
+    assert r.balance() == pytest.approx(0.0, abs=1e-6)
+    # a nationality that never takes a path does not start taking it
+    two = np.concatenate([_departures(), _departures((0.0, 0.0, 0.0, 300.0))], axis=1)
+    r2 = simulate(EUROPE, MONTHS, two, levers=(lever,))
+    np.testing.assert_allclose(r2.counted[:, 1, :], [[0.0, 0.0, 300.0]] * len(MONTHS))
+
+
 @settings(max_examples=60, deadline=None)
-@example(values=[0.0, 1.0, 4e-261, 0.0], rates=[1.0, 0.0, 0.0], diversion=0.5, lag=0)  # found
+@example(
+    values=[0.0, 1.0, 4e-261, 0.0], rates=[1.0, 0.0, 0.0], diversion=0.5, lag=0, factor=1.0
+)  # found
 @given(
     values=st.lists(st.floats(0, 1e5), min_size=4, max_size=4),
     rates=st.lists(st.floats(0, 1), min_size=3, max_size=3),
     diversion=st.floats(0, 1),
     lag=st.integers(0, 2),
+    factor=st.floats(1e-3, 1e3),
 )
 def test_people_are_conserved(
-    values: list[float], rates: list[float], diversion: float, lag: int
+    values: list[float], rates: list[float], diversion: float, lag: int, factor: float
 ) -> None:
     corridor = Corridor(EUROPE.checkpoints, EUROPE.paths, lag=lag)
     levers = (
         Lever("EMED", "closure", rates[0], "2016-03", "2016-08"),
         Lever("WBAL", "closure", rates[1], "2016-02"),
         Lever("CMED", "interception", rates[2], "2016-01"),
+        Lever("WBAL", "attractiveness", 0.0, "2016-05", "2016-10", factor=factor),
     )
     r = simulate(corridor, MONTHS, _departures(tuple(values)), levers=levers, diversion=diversion)
     assert abs(r.balance()) <= 1e-9 * max(1.0, float(r.departed.sum()))
@@ -125,8 +149,10 @@ def test_bad_corridors_and_levers_are_clear_errors() -> None:
         Corridor(("A", "B"), (("A", "B", "A"),))
     with pytest.raises(InputError, match="accepted: a month YYYY-MM"):
         Lever("A", "closure", 1.0, "2016-13")
-    with pytest.raises(InputError, match="accepted: closure, interception"):
+    with pytest.raises(InputError, match="accepted: closure, interception, attractiveness"):
         Lever("A", "wall", 1.0, "2016-01")
+    with pytest.raises(InputError, match=r"factor 0\.0; accepted: a number > 0"):
+        Lever("A", "attractiveness", 0.0, "2016-01", factor=0.0)
     with pytest.raises(InputError, match="checkpoint 'Z'"):
         simulate(EUROPE, MONTHS, _departures(), levers=(Lever("Z", "closure", 1.0, "2016-01"),))
 
@@ -164,6 +190,26 @@ def test_closing_the_aegean_lowers_the_balkans_and_raises_only_alternatives(
     assert all(change[c] >= 0 for c in out["checkpoints"][2:])  # alternatives in parallel
     balkans = out["variants"]["Western Balkans closed from March 2016"]
     assert balkans["median_change_vs_baseline"]["Eastern Mediterranean Route"] == 0
+
+
+def test_the_bundled_europe_scenarios_run_on_the_corridor(
+    data_con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Turkey stops enforcing: the Aegean and the Balkans after it rise, the others fall;
+    a Tunisia-type deal with Libya: without it the Central Mediterranean is higher."""
+    out = {}
+    for name in ("europe_turkey_stops_enforcing", "europe_tunisia_type_deal_with_libya"):
+        path = scenarios_dir() / f"{name}.yaml"
+        out[name] = run_corridor_scenario(
+            load_corridor_scenario(path), path.parent, data_con, runs=8
+        )
+    turkey = out["europe_turkey_stops_enforcing"]
+    assert turkey["months"][0] == "2025-05"
+    change = turkey["variants"]["Turkey stops enforcing"]["median_change_vs_baseline"]
+    assert change["Eastern Mediterranean Route"] > 0 and change["Western Balkan Route"] > 0
+    assert all(change[c] < 0 for c in turkey["checkpoints"][2:])
+    libya = out["europe_tunisia_type_deal_with_libya"]["variants"]["no deal"]
+    assert libya["median_change_vs_baseline"]["Central Mediterranean Route"] > 0
 
 
 def test_a_calendar_lever_before_the_origin_is_a_clear_error(

@@ -17,6 +17,12 @@ YYYY-MM, inclusive):
   alternative's next checkpoint a month later. Where there is no alternative, they stay.
 - ``interception`` (rate r): everyone crossing is counted; a share r is stopped there (returned
   or held) and goes no further.
+- ``attractiveness`` (factor f > 0): the paths through the checkpoint pull f times as strongly
+  (a transit state stops enforcing: f > 1; a stricter regime: f < 1). Each nationality's people
+  entering the corridor that month choose among the paths in proportion to their shares times
+  the factors, so the number setting out is unchanged and only their choice of path moves (a
+  path a nationality does not take stays empty); people rerouted by a closure weigh their
+  alternatives the same way.
 A closure therefore lowers the checkpoints after it and raises only the alternatives; stepping
 up interception at a later checkpoint leaves the earlier ones as they were.
 
@@ -28,6 +34,7 @@ the way (``Result.balance``).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -36,7 +43,7 @@ from numpy.typing import NDArray
 
 from migdip.errors import InputError
 
-KINDS = ("closure", "interception")
+KINDS = ("closure", "interception", "attractiveness")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -90,6 +97,7 @@ class Lever:
     start: str  # YYYY-MM, first month in force
     end: str | None = None  # YYYY-MM, last month in force (None: to the end)
     label: str = ""
+    factor: float = 1.0  # attractiveness only
 
     def __post_init__(self) -> None:
         where = f"lever {self.label or self.kind} at {self.checkpoint}"
@@ -97,6 +105,8 @@ class Lever:
             raise InputError(f"{where}: kind {self.kind!r}; accepted: {', '.join(KINDS)}")
         if not 0 <= self.rate <= 1:
             raise InputError(f"{where}: rate {self.rate}; accepted: 0 to 1")
+        if not (math.isfinite(self.factor) and self.factor > 0):
+            raise InputError(f"{where}: factor {self.factor}; accepted: a number > 0")
         for name, value in (("start", self.start), ("end", self.end)):
             if value is not None and not MONTH.match(value):
                 raise InputError(f"{where}: {name} {value!r}; accepted: a month YYYY-MM")
@@ -140,6 +150,29 @@ def _rates(
     return np.asarray(1 - keep)
 
 
+def _pull(corridor: Corridor, months: list[str], levers: tuple[Lever, ...]) -> NDArray[np.float64]:
+    """(months, paths) product of the attractiveness factors in force on each path's checkpoints."""
+    pull = np.ones((len(months), len(corridor.paths)))
+    stamp = np.array(months)
+    for lv in levers:
+        if lv.kind != "attractiveness":
+            continue
+        corridor.index(lv.checkpoint)
+        on = (stamp >= lv.start) & (stamp <= (lv.end or "9999-12"))
+        through = np.array([lv.checkpoint in path for path in corridor.paths])
+        pull[np.ix_(on, through)] *= lv.factor
+    return pull
+
+
+def _choose(departures: NDArray[np.float64], pull: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Departures re-split over the paths by ``pull``, each month's and nationality's total kept."""
+    weighted = departures * pull[:, None, :]
+    total, new = departures.sum(axis=2, keepdims=True), weighted.sum(axis=2, keepdims=True)
+    scale = np.divide(total, new, out=np.zeros_like(total), where=new > 0)
+    out: NDArray[np.float64] = weighted * scale
+    return out
+
+
 def simulate(
     corridor: Corridor,
     months: list[str],
@@ -169,11 +202,13 @@ def simulate(
         shares = total / np.maximum(total.sum(axis=1, keepdims=True), 1e-12)
     closure = _rates(corridor, months, levers, "closure")
     interception = _rates(corridor, months, levers, "interception")
+    pull = _pull(corridor, months, levers)
+    chosen = _choose(departures, pull)
     longest = max(len(p) for p in corridor.paths)
     cp = [[corridor.index(c) for c in path] for path in corridor.paths]
     # people reaching position k of path p in month t (one extra month for the rerouted)
     pending = np.zeros((n_t + corridor.lag * longest + 2, n_n, n_p, longest))
-    pending[:n_t, :, :, 0] = departures
+    pending[:n_t, :, :, 0] = chosen
     counted = np.zeros((n_t, n_n, len(corridor.checkpoints)))
     stopped = np.zeros_like(counted)
     arrived = np.zeros((n_t, n_n, n_p))
@@ -209,7 +244,7 @@ def simulate(
                 rerouted = blocked * diversion if alts else np.zeros(n_n)
                 stopped[t, :, c] += blocked - rerouted
                 if alts:
-                    w = shares[:, alts]
+                    w = shares[:, alts] * pull[t, alts]
                     total = w.sum(axis=1, keepdims=True)
                     even = np.full_like(w, 1 / len(alts))
                     w = np.divide(w, total, out=even, where=total > 0)  # rows sum to 1

@@ -3,7 +3,8 @@
 A file names the series (Frontex from the warehouse, or a CSV in the long format route,
 nationality, month, count, where a "route" is a checkpoint), the checkpoints, the paths through
 them, the forecast origin (the last month of data used, YYYY-MM; default the series' last) and
-horizon, levers at checkpoints with calendar months, and counterfactuals. The baseline counts at
+horizon, levers at checkpoints with calendar months (closure, interception, attractiveness:
+``corridor``), and counterfactuals. The baseline counts at
 each checkpoint are the route model's forecast from the origin; the people entering each path
 are attributed from those counts (``corridor_data.attribute``), and the shares by which a
 closure reroutes people are the paths' shares over the ``share_months`` before the origin,
@@ -41,8 +42,9 @@ from migdip.flows.routes.scenario import (
 
 class CorridorLeverIn(_Strict):
     checkpoint: str
-    kind: str = Field(pattern="^(closure|interception)$")
+    kind: str = Field(pattern="^(closure|interception|attractiveness)$")
     rate: float = Field(1.0, ge=0, le=1)
+    factor: float = Field(1.0, gt=0)
     start: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     end: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     label: str = ""
@@ -71,7 +73,9 @@ class CorridorScenarioFile(_Strict):
 
 
 def _levers(items: list[CorridorLeverIn]) -> tuple[Lever, ...]:
-    return tuple(Lever(i.checkpoint, i.kind, i.rate, i.start, i.end, i.label) for i in items)
+    return tuple(
+        Lever(i.checkpoint, i.kind, i.rate, i.start, i.end, i.label, i.factor) for i in items
+    )
 
 
 def run_corridor_scenario(
