@@ -247,8 +247,8 @@ def test_scenarios_draw_diversion_from_past_closures_unless_the_file_sets_it(
     data_con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     low, high = estimated_range()
-    closures = diversion_range.committed()["closures"]
-    assert high == max(c["share_range"][1] for c in closures) and low >= 0
+    pooled = diversion_range.committed()["pooled_range"]
+    assert (low, high) == (max(0.0, pooled[0]), min(1.0, pooled[1])) and 0 <= low < high <= 1
     path = _europe(tmp_path, counterfactuals=[], ensemble={"runs": 2})
     assert run_corridor_scenario(load_corridor_scenario(path), path.parent, data_con)[
         "diversion"

@@ -3,7 +3,8 @@
 ``python -m migdip.flows.impact.diversion --write`` estimates, for each past closure whose fall
 the validated forecaster tells from noise, the share of that fall that reappeared on the other
 routes, with a range from the intervals, and commits it to ``flows/routes/data/diversion.json``.
-Route-model and corridor scenarios draw ``ensemble.diversion`` from the union of those ranges
+Route-model and corridor scenarios draw ``ensemble.diversion`` from the pooled range (the rises
+over the falls summed over the closures, with the other routes' interval bounds), capped at 1,
 unless their file sets a range of its own (for example as a stress test).
 """
 
@@ -30,12 +31,11 @@ def committed() -> dict[str, Any]:
 
 @cache
 def estimated_range() -> tuple[float, float]:
-    """The lowest and highest share the committed closures' intervals allow."""
-    found = committed()["closures"]
-    if not found:
+    """The pooled range of the committed closures, within 0 to 1."""
+    doc = committed()
+    pooled = doc.get("pooled_range")
+    if not doc["closures"] or pooled is None:
         raise MigdipError(
             f"{path()} holds no closure; run `python -m migdip.flows.impact.diversion --write`"
         )
-    lows = [float(c["share_range"][0]) for c in found]
-    highs = [float(c["share_range"][1]) for c in found]
-    return min(lows), min(1.0, max(highs))
+    return max(0.0, float(pooled[0])), min(1.0, float(pooled[1]))
