@@ -2,8 +2,9 @@
 
 Target (issue 15): a corridor of 10 checkpoints, 50 nationalities and 120 months simulated in
 under 1 s. The corridor here: a chain of 10 checkpoints (as from Panama to the United States)
-with a path ending at each checkpoint and a path entering at each, 19 paths in all, a closure
-and an interception in force for part of the period (so people reroute).
+with a path ending at each checkpoint and a path entering at each, 19 paths in all, a closure,
+an interception and an attractiveness lever in force for part of the period (so people reroute
+and re-choose their paths).
 Run: python benchmarks/corridor_bench.py
 """
 
@@ -31,6 +32,7 @@ def main() -> None:
     levers = (
         Lever("C4", "closure", 0.8, "2018-01", "2020-12"),
         Lever("C7", "interception", 0.3, "2017-06"),
+        Lever("C2", "attractiveness", 0.0, "2019-01", "2021-12", factor=2.0),
     )
     simulate(corridor, months[:12], departures[:12], levers=levers)  # warm up
     start = time.perf_counter()
@@ -38,7 +40,8 @@ def main() -> None:
     seconds = time.perf_counter() - start
     print(
         f"corridor: {len(checkpoints)} checkpoints, {len(paths)} paths, 50 nationalities, "
-        f"120 months, a closure and an interception: {seconds:.3f} s (target < 1 s); "
+        f"120 months, a closure, an interception and an attractiveness lever: "
+        f"{seconds:.3f} s (target < 1 s); "
         f"conservation error {abs(result.balance()):.2e} of {departures.sum():,.0f} people; "
         f"peak memory {peak_mb():.0f} MB"
     )

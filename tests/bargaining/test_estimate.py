@@ -113,3 +113,35 @@ def test_the_mode_does_not_move_with_rounding() -> None:
     # the kinked posterior moved by 1e-3 and more; the smooth one by 1e-7 on an AVX-512 machine
     # and by 2.9e-4 (one parameter, log scale) on an AVX2 one
     np.testing.assert_allclose(a, b, atol=5e-4)
+
+
+def test_greenhill_shares_are_taken_over_her_cases_and_checked_with_sampling_error() -> None:
+    """The comparison with Greenhill's aggregates averages the out-of-sample predictions over
+    the episodes of her catalogue only, and says whether they fall within two standard errors."""
+    from migdip.bargaining.evaluate import Evaluation, Predictions, _coercion_shares
+    from migdip.bargaining.report import _greenhill_lines
+
+    preds = Predictions()
+    p = np.array([[0.1, 0.2, 0.7], [0.5, 0.3, 0.2], [0.2, 0.2, 0.6]])
+    preds.proba["coercion"] = {m: p for m in ("structural", "majority", "logistic", "boosted")}
+    y: list[str | None] = ["success", "failure", "partial"]
+    shares = _coercion_shares(preds, y, [0, 2])
+    assert shares["structural"]["success"] == pytest.approx(0.65)
+    assert shares["structural"]["at_least_partial"] == pytest.approx(0.85)
+    assert shares["recorded"] == {"success": 0.5, "at_least_partial": 1.0}
+    shares["recorded"]["n"] = 2.0
+    ev = Evaluation("t", {}, {}, [], {}, np.zeros(0, dtype=np.intp), preds, shares)
+    (text,) = [line for line in _greenhill_lines(ev) if line]
+    assert "the 2 of these episodes" in text
+    # 65% against 50% with two standard errors of 71 points over 2 cases: within
+    assert (
+        "all or most 65% (recorded 50%)" in text
+        and "within two standard errors (±71 points)" in text
+    )
+    shares["structural"]["success"] = 0.0
+    shares["recorded"]["n"] = 100.0
+    (text,) = [line for line in _greenhill_lines(ev) if line]
+    assert "all or most 0% (recorded 50%) against over half" in text
+    assert "40 points beyond two standard errors (±10 points)" in text
+    ev.greenhill_shares = {}
+    assert _greenhill_lines(ev) == []

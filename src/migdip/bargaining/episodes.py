@@ -15,6 +15,9 @@ is read from the record's outcome coding:
   (all or most of its demands: the Atlas's counterpart of Greenhill's success), ``partial``
   (some) or ``failure`` (none);
 - ``host_strategy``: back-scratching or blackmailing, where scholarship classifies it.
+
+``greenhill_case`` marks the episodes of Greenhill's catalogue of coercive engineered migration
+(the population her published success shares describe); no model reads it.
 """
 
 from __future__ import annotations
@@ -83,6 +86,7 @@ class Episode:
     coercion: str | None
     host_strategy: str | None
     extra: dict[str, Any] = field(default_factory=dict)
+    greenhill_case: bool = False  # in Greenhill's catalogue of coercive engineered migration
 
 
 def _deal(statuses: list[str]) -> bool | None:
@@ -192,6 +196,7 @@ def episodes(con: duckdb.DuckDBPyConnection) -> list[Episode]:
                 money_eur=_money(record),
                 coercion=_coercion(record, challenger.got if challenger else None),
                 host_strategy=record.approach.host_strategy,
+                greenhill_case=bool(c is not None and c.greenhill_case),
             )
         )
     out.sort(key=lambda e: (e.year, e.record))

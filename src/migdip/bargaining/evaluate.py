@@ -244,6 +244,8 @@ class Evaluation:
     coercion_shares: dict[str, dict[str, float]]  # model -> predicted success / at least partial
     tested: NDArray[np.intp]
     predictions: Predictions
+    # the same over the episodes of Greenhill's catalogue only, with their number ("n")
+    greenhill_shares: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def calibration(
@@ -263,6 +265,28 @@ def calibration(
     return out
 
 
+def _coercion_shares(
+    preds: Predictions, y: list[str | None], rows: list[int]
+) -> dict[str, dict[str, float]]:
+    """Per model, the mean predicted share of ``rows`` in which the challenger got all or most
+    of its demands and at least some; ``recorded``: the same from the coding."""
+    shares = {}
+    for m in MODELS:
+        p = preds.proba["coercion"][m][rows] if rows else np.zeros((0, 3))
+        shares[m] = {
+            "success": float(p[:, 2].mean()) if len(p) else math.nan,
+            "at_least_partial": float((p[:, 1] + p[:, 2]).mean()) if len(p) else math.nan,
+        }
+    observed = [y[i] for i in rows]
+    shares["recorded"] = {
+        "success": observed.count("success") / len(observed) if observed else math.nan,
+        "at_least_partial": (
+            sum(v != "failure" for v in observed) / len(observed) if observed else math.nan
+        ),
+    }
+    return shares
+
+
 def evaluate(items: list[Episode], design: str) -> Evaluation:
     preds, tested = predict_out_of_sample(items, design)
     chosen = [items[i] for i in tested]
@@ -280,18 +304,8 @@ def evaluate(items: list[Episode], design: str) -> Evaluation:
     cal = calibration(y_deal, preds.proba["deal"]["structural"][:, 1])
     y_co = labels(chosen, "coercion")
     coded = [i for i, v in enumerate(y_co) if v is not None]
-    shares = {}
-    for m in MODELS:
-        p = preds.proba["coercion"][m][coded] if coded else np.zeros((0, 3))
-        shares[m] = {
-            "success": float(p[:, 2].mean()) if len(p) else math.nan,
-            "at_least_partial": float((p[:, 1] + p[:, 2]).mean()) if len(p) else math.nan,
-        }
-    observed = [y_co[i] for i in coded]
-    shares["recorded"] = {
-        "success": observed.count("success") / len(observed) if observed else math.nan,
-        "at_least_partial": (
-            sum(v != "failure" for v in observed) / len(observed) if observed else math.nan
-        ),
-    }
-    return Evaluation(design, classes, money, cal, shares, tested, preds)
+    shares = _coercion_shares(preds, y_co, coded)
+    greenhill = [i for i in coded if chosen[i].greenhill_case]
+    cases = _coercion_shares(preds, y_co, greenhill)
+    cases["recorded"]["n"] = float(len(greenhill))
+    return Evaluation(design, classes, money, cal, shares, tested, preds, cases)

@@ -126,7 +126,46 @@ def _design(ev: Evaluation) -> list[str]:
         f"all or most {GREENHILL['all_or_most_note']}, at least some "
         f"{_pct(float(str(GREENHILL['at_least_some'])))}.",
     ]
-    return lines
+    return lines + _greenhill_lines(ev)
+
+
+def _greenhill_lines(ev: Evaluation) -> list[str]:
+    """The structural predictions over Greenhill's own cases, against her aggregates, with the
+    sampling error of a share over that many cases (two standard errors)."""
+    cases = ev.greenhill_shares
+    n = int(cases.get("recorded", {}).get("n", 0))
+    if n == 0:
+        return []
+    st, rec = cases["structural"], cases["recorded"]
+    checks = []
+    for key, label, published, said in (
+        (
+            "success",
+            "all or most",
+            float(str(GREENHILL["all_or_most"])),
+            f"{GREENHILL['all_or_most_note']} (taken as 50%)",
+        ),
+        (
+            "at_least_partial",
+            "at least some",
+            float(str(GREENHILL["at_least_some"])),
+            _pct(float(str(GREENHILL["at_least_some"]))),
+        ),
+    ):
+        margin = 2 * math.sqrt(published * (1 - published) / n)
+        gap = st[key] - published
+        beyond = f"{100 * (abs(gap) - margin):.0f} points beyond"
+        verdict = "within" if abs(gap) <= margin else beyond
+        checks.append(
+            f"{label} {_pct(st[key])} (recorded {_pct(rec[key])}) against {said}, "
+            f"{verdict} two standard errors (±{100 * margin:.0f} points)"
+        )
+    return [
+        "",
+        f"Greenhill's own population: the {n} of these episodes that are cases of her catalogue "
+        "of coercive engineered migration (`coercion.greenhill_case`; no model reads the flag). "
+        "Mean predicted share, structural model: " + "; ".join(checks) + ".",
+    ]
 
 
 def calibration_svg(ev: Evaluation) -> str:
