@@ -20,7 +20,8 @@ too, and anything that lowered them hides diversion (each record's confounders n
 known). The pooled share is the ratio of the sums over the episodes (each weighted by its fall),
 and the pooled range the same ratio with the rises of the other routes' interval bounds; the
 scenarios draw from the pooled range. The selection (aims, one episode per overlapping fall,
-its first record) was set before its result was seen. It replaced a selection of the records
+its first record) was set after seeing which records show a fall, before any share was
+computed. It replaced a selection of the records
 whose estimates happen to be committed, which found two episodes, both of 2016, and whose
 scenarios drew from the union of the episodes' ranges. The pooling of the ranges was changed
 after the result was seen: one episode (a fall of about 700 on the Eastern Borders against
