@@ -21,9 +21,9 @@ known). The pooled share is the ratio of the sums over the episodes (each weight
 and the pooled range the same ratio with the rises of the other routes' interval bounds; the
 scenarios draw from the pooled range. The selection (aims, one episode per overlapping fall,
 its first record) was set after seeing which records show a fall, before any share was
-computed. It replaced a selection of the records
-whose estimates happen to be committed, which found two episodes, both of 2016, and whose
-scenarios drew from the union of the episodes' ranges. The pooling of the ranges was changed
+computed. It replaced a selection of the records whose estimates happen to be committed, which
+found two episodes, both of 2016, and whose scenarios drew from the union of the episodes'
+ranges. The pooling of the ranges was changed
 after the result was seen: one episode (a fall of about 700 on the Eastern Borders against
 noise of tens of thousands on the other routes) has a range up to 120 times its fall, which a
 union would carry, while summing weighs each episode by the fall it measures.
@@ -66,7 +66,7 @@ class Closure:
 
 
 AIMS = ("border_control", "containment", "readmission")
-WINDOW = 12  # months
+WINDOW = forecast_impact.WINDOW  # the estimator's months after the deal
 
 
 def _rise(effects: list[float]) -> float:

@@ -26,22 +26,16 @@ DEALS = (
 )
 
 
-def backtest_table(con: duckdb.DuckDBPyConnection) -> tuple[list[str], dict[str, Any]]:
-    routes = [FRONTEX_ROUTE[r] for r in MAIN_ROUTES]
-    data = from_frontex(con, routes, RouteParams().top_nationalities)
-    return routes, backtest(data, RouteParams())
-
-
 def _fmt(value: Any, pattern: str = "{:+.0f}%") -> str:
     return "-" if value is None else pattern.format(value)
 
 
 def render(con: duckdb.DuckDBPyConnection) -> str:
-    routes, bt = backtest_table(con)
+    routes = [FRONTEX_ROUTE[r] for r in MAIN_ROUTES]
     p = RouteParams()
-    pushed = backtest(
-        from_frontex(con, routes, p.top_nationalities), RouteParams(push_elasticity=0.5)
-    )
+    data = from_frontex(con, routes, p.top_nationalities)  # read once, backtested twice
+    bt = backtest(data, p)
+    pushed = backtest(data, RouteParams(push_elasticity=0.5))
     lines = [
         "# Validation",
         "",

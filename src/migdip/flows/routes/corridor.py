@@ -136,31 +136,33 @@ class Result:
         return float(self.departed.sum() - gone)
 
 
+def _in_force(lv: Lever, months: list[str]) -> NDArray[np.bool_]:
+    """(months,) whether the lever is in force in each month (start and end inclusive)."""
+    stamp = np.array(months)
+    return np.asarray((stamp >= lv.start) & (stamp <= (lv.end or "9999-12")))
+
+
 def _rates(
     corridor: Corridor, months: list[str], levers: tuple[Lever, ...], kind: str
 ) -> NDArray[np.float64]:
     """(months, checkpoints) combined rate of one lever kind (independent levers multiply)."""
     keep = np.ones((len(months), len(corridor.checkpoints)))
-    stamp = np.array(months)
     for lv in levers:
         if lv.kind != kind:
             continue
-        on = (stamp >= lv.start) & (stamp <= (lv.end or "9999-12"))
-        keep[on, corridor.index(lv.checkpoint)] *= 1 - lv.rate
+        keep[_in_force(lv, months), corridor.index(lv.checkpoint)] *= 1 - lv.rate
     return np.asarray(1 - keep)
 
 
 def _pull(corridor: Corridor, months: list[str], levers: tuple[Lever, ...]) -> NDArray[np.float64]:
     """(months, paths) product of the attractiveness factors in force on each path's checkpoints."""
     pull = np.ones((len(months), len(corridor.paths)))
-    stamp = np.array(months)
     for lv in levers:
         if lv.kind != "attractiveness":
             continue
-        corridor.index(lv.checkpoint)
-        on = (stamp >= lv.start) & (stamp <= (lv.end or "9999-12"))
+        corridor.index(lv.checkpoint)  # an unknown checkpoint is an error
         through = np.array([lv.checkpoint in path for path in corridor.paths])
-        pull[np.ix_(on, through)] *= lv.factor
+        pull[np.ix_(_in_force(lv, months), through)] *= lv.factor
     return pull
 
 
