@@ -8,6 +8,12 @@ import typer
 
 from migdip.cli.common import JsonOpt, RecordsOpt, WarehouseOpt, console, emit_json, handle_errors
 
+# How long uvicorn's supervisor waits for a worker to answer its health ping before it kills and
+# restarts it. Uvicorn's default, 5 s, is shorter than a worker's start (importing the app takes
+# 5-15 s of CPU) when several start at once on a busy machine, so workers were killed and
+# restarted forever and the server never answered (seen with 4 workers on 2 cores).
+WORKER_HEALTHCHECK_SECONDS = 120
+
 
 @handle_errors
 def serve_cmd(
@@ -75,4 +81,5 @@ def serve_cmd(
         host=host,
         port=port,
         log_level="warning",
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
