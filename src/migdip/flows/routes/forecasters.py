@@ -10,14 +10,20 @@ point forecast is the back-transformed median. In a backtest, the automatic sear
 and AutoARIMA (which model, which orders) can run once a year and their choice be refitted at
 the origins in between (``specs``): the parameters are re-estimated at every origin, the
 specification every twelve months, as in the usual practice of rolling-origin evaluations; it
-cuts the cost of AutoARIMA's search twentyfold. ``combination``: the median of the three
-statistical models' log forecasts (a combination is the usual winner of forecasting
-competitions; whether it is here is what ``migdip.flows.routes.backtest`` measures).
+cuts the cost of AutoARIMA's search twentyfold. AutoARIMA's search compares its candidates by
+conditional sums of squares (``approximation=True``, Hyndman and Khandakar's option, which the
+library otherwise takes only for series over 150 months) and refits the chosen model by maximum
+likelihood. Measured on the Frontex backtest: the search four times cheaper (18 searches in 11 s
+against 42 s), the project's forecast as good (mean MASE over the routes at 1, 3 and 6 months
+1.252, 2.132, 2.730 against 1.254, 2.143, 2.721 with the exact search). ``combination``: the
+median of the three statistical models' log forecasts (a combination is the usual winner of
+forecasting competitions; whether it is here is what ``migdip.flows.routes.backtest`` measures).
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 import numpy as np
@@ -54,7 +60,7 @@ def _model(name: str, spec: Spec | None) -> Any:
         return AutoETS(season_length=SEASON, model=spec[0], damped=spec[1])
     if name == "auto_arima":
         if spec is None:
-            return AutoARIMA(season_length=SEASON)
+            return AutoARIMA(season_length=SEASON, approximation=True)
         order, seasonal, mean, with_drift = spec
         return ARIMA(
             order=order,
@@ -93,12 +99,26 @@ def log_forecast(
         return np.full(h, log[-1]), None
     if spec is not None:
         try:
-            refit = _model(name, spec).fit(log)
-            return np.asarray(refit.predict(h=h)["mean"], dtype=np.float64), spec
+            mean = _mean(_model(name, spec).fit(log), h)
+            if np.isfinite(mean).all():
+                return mean, spec
         except (ValueError, np.linalg.LinAlgError):
             pass  # the earlier choice cannot be fitted to this history: search again
-    fitted = _model(name, None).fit(log)
-    return np.asarray(fitted.predict(h=h)["mean"], dtype=np.float64), _spec(name, fitted)
+    with warnings.catch_warnings():
+        # AutoARIMA's search by conditional sums of squares only ranks candidate orders, and
+        # statsforecast notes every candidate whose optimiser stopped early; the chosen model
+        # is then refitted by maximum likelihood
+        warnings.filterwarnings("ignore", "possible convergence problem", UserWarning)
+        fitted = _model(name, None).fit(log)
+    return _mean(fitted, h), _spec(name, fitted)
+
+
+def _mean(fitted: Any, h: int) -> NDArray[np.float64]:
+    """A fitted model's ``h`` mean forecasts. statsforecast computes standard errors with them,
+    unused here (the intervals are conformal, from the backtest's errors), which are NaN where a
+    refitted model's forecast variance goes negative: numpy's note on that is silenced."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(fitted.predict(h=h)["mean"], dtype=np.float64)
 
 
 STATISTICAL = ("auto_ets", "auto_arima", "auto_theta")
