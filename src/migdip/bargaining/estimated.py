@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.linear_model import LogisticRegression
 
 from migdip.atomic import write_text
 from migdip.bargaining.episodes import QUANTITIES, Episode
@@ -29,7 +28,7 @@ from migdip.bargaining.estimate import (
     predicted_money,
     structure,
 )
-from migdip.bargaining.evaluate import labels, structural_features
+from migdip.bargaining.targets import labels, structural_features
 from migdip.errors import MigdipError
 
 ESTIMATE_FILE = "data/estimate.json"
@@ -42,6 +41,10 @@ def _round(x: float) -> float:
 
 def estimate(items: list[Episode]) -> dict[str, Any]:
     """The estimate on every episode, as plain data (what ``data/estimate.json`` holds)."""
+    # imported here: a prediction reads the committed estimate, and the API and CLI that make
+    # predictions start two seconds sooner without scikit-learn
+    from sklearn.linear_model import LogisticRegression
+
     data = Data.of(items)
     fitted = fit(data)
     st = structure(fitted.mode, data)

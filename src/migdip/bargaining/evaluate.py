@@ -36,13 +36,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from migdip.bargaining.episodes import COERCION, GOT, Episode, feature_matrix
-from migdip.bargaining.estimate import (
-    SCALE_EUR,
-    Data,
-    fit,
-    predicted_money,
-    structure,
-)
+from migdip.bargaining.estimate import Data, fit, predicted_money, structure
+from migdip.bargaining.targets import labels, structural_features
 
 SPLIT_YEAR = 2014
 MODELS = ("structural", "majority", "logistic", "boosted")
@@ -53,12 +48,6 @@ CLASS_TARGETS: dict[str, tuple[str, ...]] = {
     "coercion": COERCION,
 }
 SEED = 0
-
-
-def labels(items: list[Episode], target: str) -> list[str | None]:
-    if target == "deal":
-        return [None if e.deal is None else "yes" if e.deal else "no" for e in items]
-    return [getattr(e, target) for e in items]
 
 
 def _logistic() -> Any:
@@ -82,11 +71,6 @@ def _proba(model: Any, x: NDArray[np.float64], classes: tuple[str, ...]) -> NDAr
     for k, c in enumerate(model.classes_):
         out[:, classes.index(str(c))] = p[:, k]
     return out
-
-
-def structural_features(st: Any, d: Data, target: str) -> NDArray[np.float64]:
-    share = st.destination_share if target != "got_partner" else st.partner_share
-    return np.column_stack([np.arcsinh(st.surplus / SCALE_EUR), share, d.threat])
 
 
 @dataclass
