@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -231,8 +232,16 @@ def facet_counts(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
     }
 
 
-def record_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [str(r[0]) for r in con.execute("SELECT id FROM atlas_records ORDER BY id").fetchall()]
+def record_ids(con: duckdb.DuckDBPyConnection, routes: Sequence[str] | None = None) -> list[str]:
+    """Every record's id, in order; with ``routes``, only the records tied to one of them."""
+    if routes is None:
+        rows = con.execute("SELECT id FROM atlas_records ORDER BY id").fetchall()
+    else:
+        rows = con.execute(
+            "SELECT id FROM atlas_records WHERE list_has_any(routes, ?::VARCHAR[]) ORDER BY id",
+            [list(routes)],
+        ).fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def _renamed(con: duckdb.DuckDBPyConnection, record_id: str) -> str | None:

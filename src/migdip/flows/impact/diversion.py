@@ -43,7 +43,7 @@ from typing import Any
 
 import duckdb
 
-from migdip.atlas.query import get_record
+from migdip.atlas.query import get_record, record_ids
 from migdip.atomic import write_text
 from migdip.data.series import FRONTEX_ROUTE, MAIN_ROUTES
 from migdip.errors import InputError
@@ -85,12 +85,8 @@ def candidates(con: duckdb.DuckDBPyConnection) -> list[Deal]:
     """Records tied to a main Frontex route that aim to stop crossings, with 12 months of data
     from their start, in order of start (then id)."""
     out = []
-    tied = con.execute(  # the route test in SQL: only these records' documents are read
-        "SELECT id FROM atlas_records WHERE list_has_any(routes, ?::VARCHAR[]) ORDER BY id",
-        [list(MAIN_ROUTES)],
-    ).fetchall()
-    for (rid,) in tied:
-        record = get_record(con, str(rid))
+    for rid in record_ids(con, routes=MAIN_ROUTES):  # only these records' documents are read
+        record = get_record(con, rid)
         if not _aims_to_stop_crossings(record):
             continue
         try:
